@@ -17,9 +17,12 @@ namespace Evertoken.Graph;
 /// Requests go to <c>{BaseUrl}/{Version}/{path}</c>. The caller's token travels in the <c>Authorization: Bearer</c>
 /// header, never in the URL; when the app secret is known, <c>appsecret_proof</c> (and <c>appsecret_time</c> with
 /// <see cref="GraphOptions.UseTimestampedProof"/>) is added. The oauth endpoints and <c>debug_token</c> take the token
-/// they act on as a query parameter, because that is how Meta defines them (graph-tokens.md §1–§4).
+/// they act on as a query parameter, because that is how Meta defines them (graph-tokens.md §1–§4); since .NET 9,
+/// IHttpClientFactory logs and HttpClient events replace the query with <c>*</c>
+/// (https://learn.microsoft.com/dotnet/core/compatibility/networking/9.0/query-redaction-logs), and no error message
+/// of this client contains a URL query, a token or a secret.
 /// </remarks>
-public sealed partial class GraphClient
+public sealed class GraphClient
 {
     /// <summary>The fields asked for on phone numbers: the defaults plus the status fields the doctor checks
     /// (whatsapp-cloud-api.md §6).</summary>
