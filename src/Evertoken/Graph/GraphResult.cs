@@ -17,6 +17,10 @@ public sealed class GraphResult<T>
         Error = error;
     }
 
+    /// <summary>The rate-limit usage Meta reported with this answer (<c>X-App-Usage</c>,
+    /// <c>X-Business-Use-Case-Usage</c>); null when it sent none or there was no answer.</summary>
+    public GraphUsage? Usage { get; private init; }
+
     /// <summary>The error, when the call failed.</summary>
     public GraphError? Error { get; }
 
@@ -42,7 +46,11 @@ public sealed class GraphResult<T>
 
     /// <summary>Maps the value, keeping the error.</summary>
     public GraphResult<TOut> Map<TOut>(Func<T, TOut> map) =>
-        IsSuccess ? GraphResult<TOut>.Success(map(_value!)) : GraphResult<TOut>.Failure(Error);
+        (IsSuccess ? GraphResult<TOut>.Success(map(_value!)) : GraphResult<TOut>.Failure(Error)).WithUsage(Usage);
+
+    /// <summary>The same outcome carrying <paramref name="usage"/>.</summary>
+    internal GraphResult<T> WithUsage(GraphUsage? usage) =>
+        usage is null || ReferenceEquals(usage, Usage) ? this : new(_value, Error) { Usage = usage };
 
     /// <summary>Lets a failure be returned where a result is expected.</summary>
     public static implicit operator GraphResult<T>(GraphError error) => Failure(error);
