@@ -2,8 +2,8 @@ using System.Data.Common;
 
 namespace Evertoken.Storage.Internal;
 
-/// <summary>Small ADO.NET helpers: parameters with null as DBNull, nullable reads.</summary>
-internal static class SqliteCommandExtensions
+/// <summary>Small ADO.NET helpers shared by the SQL stores: parameters with null as DBNull, reads by column name.</summary>
+internal static class AdoExtensions
 {
     public static DbCommand With(this DbCommand command, string name, object? value)
     {
