@@ -34,15 +34,19 @@ public interface ITokenStore
     /// (optimistic concurrency: two refreshers never both win). Returns the token after the write, or null when
     /// another writer got there first. The previous version stays in the history.
     /// </summary>
+    /// <exception cref="KeyNotFoundException">No token has that name.</exception>
     Task<ManagedToken?> AddVersionAsync(string name, long expectedCurrentVersion, TokenVersionData version, CancellationToken cancellationToken = default);
 
     /// <summary>Updates the health fields of a token (status, last check, last error, the last debug_token facts).</summary>
+    /// <exception cref="KeyNotFoundException">No token has that name.</exception>
     Task UpdateHealthAsync(string name, TokenHealth health, CancellationToken cancellationToken = default);
 
     /// <summary>Every version of a token, newest first (values decrypted).</summary>
+    /// <exception cref="KeyNotFoundException">No token has that name.</exception>
     Task<IReadOnlyList<TokenVersion>> GetHistoryAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>Marks an old version as revoked at Meta.</summary>
+    /// <exception cref="KeyNotFoundException">No token has that name, or it has no such version.</exception>
     Task MarkRevokedAsync(string name, long version, DateTimeOffset revokedAt, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes a token and its history. Returns false when it did not exist.</summary>

@@ -1,0 +1,108 @@
+using System.Text;
+using Evertoken.Storage.Internal;
+
+namespace Evertoken.Storage;
+
+/// <summary>
+/// Loads the master key ring from <see cref="MasterKeyOptions"/>: the configured key wins; otherwise the key file;
+/// otherwise a new random key is written to the key file (created owner-only: 0600, its folder 0700 when created).
+/// </summary>
+public static class MasterKeyProvider
+{
+    /// <summary>Loads the key ring and says where the key came from.</summary>
+    /// <exception cref="MasterKeyException">A key is malformed (not base64 of 32 bytes), or the key file is unreadable.
+    /// The message names the variable or file and what is expected, never the key.</exception>
+    public static LoadedMasterKey Load(MasterKeyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+
+        var previous = options.PreviousKeys
+            .Select((k, i) => MasterKeyParser.Parse(k, $"{MasterKeyOptions.PreviousKeysEnvironmentVariable} entry #{i + 1}"))
+            .ToList();
+
+        if (!string.IsNullOrWhiteSpace(options.Key))
+        {
+            var key = MasterKeyParser.Parse(options.Key, $"{MasterKeyOptions.KeyEnvironmentVariable} (MasterKeyOptions.Key)");
+            return new LoadedMasterKey(new SecretProtector(key, previous), MasterKeySource.Configured, null);
+        }
+
+        var keyFile = Path.GetFullPath(options.KeyFile ?? EvertokenPaths.DefaultMasterKeyFile);
+        var created = false;
+        if (!File.Exists(keyFile))
+        {
+            created = TryCreateKeyFile(keyFile);
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(keyFile, Encoding.UTF8);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new MasterKeyException(
+                $"The master key file {keyFile} cannot be read ({ex.GetType().Name}). Fix its permissions, or set {MasterKeyOptions.KeyEnvironmentVariable}.", ex);
+        }
+
+        var fileKey = MasterKeyParser.Parse(text, $"the master key file {keyFile}");
+        return new LoadedMasterKey(
+            new SecretProtector(fileKey, previous),
+            created ? MasterKeySource.CreatedKeyFile : MasterKeySource.KeyFile,
+            keyFile);
+    }
+
+    /// <summary>Loads the key ring and returns only the protector (see <see cref="Load"/>).</summary>
+    /// <exception cref="MasterKeyException">As for <see cref="Load"/>.</exception>
+    public static SecretProtector CreateProtector(MasterKeyOptions options) => Load(options).Protector;
+
+    /// <summary>Writes a new key to a temporary file and moves it into place without overwriting, so two processes
+    /// starting at once agree on one key. Returns false when another process created the file first.</summary>
+    private static bool TryCreateKeyFile(string keyFile)
+    {
+        var folder = Path.GetDirectoryName(keyFile)!;
+        try
+        {
+            if (!Directory.Exists(folder))
+            {
+                if (OperatingSystem.IsWindows())
+                {
+                    Directory.CreateDirectory(folder);
+                }
+                else
+                {
+                    Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
+            }
+
+            var temp = Path.Combine(folder, $".{Path.GetFileName(keyFile)}.{Guid.NewGuid():N}.tmp");
+            var streamOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                streamOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var stream = new FileStream(temp, streamOptions))
+            {
+                stream.Write(Encoding.UTF8.GetBytes(SecretProtector.GenerateKey() + "\n"));
+                stream.Flush(flushToDisk: true);
+            }
+
+            try
+            {
+                File.Move(temp, keyFile, overwrite: false);
+                return true;
+            }
+            catch (IOException) when (File.Exists(keyFile))
+            {
+                File.Delete(temp);
+                return false;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new MasterKeyException(
+                $"No master key is configured and the key file {keyFile} cannot be created ({ex.GetType().Name}: {ex.Message}). " +
+                $"Set {MasterKeyOptions.KeyEnvironmentVariable} (32 random bytes in base64), or point the data folder ({EvertokenPaths.DataEnvironmentVariable}) at a writable place.", ex);
+        }
+    }
+}
