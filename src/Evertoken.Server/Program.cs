@@ -1,1 +1,3 @@
-return 0;
+using Evertoken.Server.Cli;
+
+return await EvertokenCli.RunAsync(args, CliHost.FromProcess());

@@ -52,6 +52,9 @@ public sealed class GraphResult<T>
     internal GraphResult<T> WithUsage(GraphUsage? usage) =>
         usage is null || ReferenceEquals(usage, Usage) ? this : new(_value, Error) { Usage = usage };
 
+    /// <summary>Lets a value be returned where a result is expected.</summary>
+    public static implicit operator GraphResult<T>(T value) => Success(value);
+
     /// <summary>Lets a failure be returned where a result is expected.</summary>
     public static implicit operator GraphResult<T>(GraphError error) => Failure(error);
 

@@ -1,3 +1,5 @@
+using Evertoken.Tokens;
+
 namespace Evertoken.Storage;
 
 /// <summary>
@@ -44,6 +46,10 @@ public interface ITokenStore
     /// <summary>Every version of a token, newest first (values decrypted).</summary>
     /// <exception cref="KeyNotFoundException">No token has that name.</exception>
     Task<IReadOnlyList<TokenVersion>> GetHistoryAsync(string name, CancellationToken cancellationToken = default);
+
+    /// <summary>Records what Meta says about a version (kind, issue and expiry times), e.g. after the first check of a
+    /// token added without them. The value does not change. Throws <see cref="KeyNotFoundException"/> for an unknown version.</summary>
+    Task UpdateVersionFactsAsync(string name, long version, TokenKind kind, DateTimeOffset? issuedAt, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default);
 
     /// <summary>Marks an old version as revoked at Meta.</summary>
     /// <exception cref="KeyNotFoundException">No token has that name, or it has no such version.</exception>

@@ -1,4 +1,5 @@
 using Evertoken.Storage.Internal;
+using Evertoken.Tokens;
 
 namespace Evertoken.Storage;
 
@@ -153,6 +154,26 @@ public sealed class InMemoryTokenStore : ITokenStore
         {
             return Task.FromResult<IReadOnlyList<TokenVersion>>(Find(name).Versions.AsEnumerable().Reverse().ToList());
         }
+    }
+
+    /// <inheritdoc />
+    public Task UpdateVersionFactsAsync(string name, long version, TokenKind kind, DateTimeOffset? issuedAt, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
+    {
+        StoreErrors.CheckName(name);
+        lock (_gate)
+        {
+            var entry = Find(name);
+            var index = entry.Versions.FindIndex(v => v.Number == version);
+            if (index < 0)
+            {
+                throw StoreErrors.UnknownVersion(name, version);
+            }
+
+            var v = entry.Versions[index];
+            entry.Versions[index] = v with { Data = v.Data with { Kind = kind, IssuedAt = StoreTime.Normalize(issuedAt), ExpiresAt = StoreTime.Normalize(expiresAt) } };
+        }
+
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />

@@ -283,6 +283,22 @@ public sealed class SqliteTokenStore : ITokenStore, IDisposable, IAsyncDisposabl
     }
 
     /// <inheritdoc />
+    public async Task UpdateVersionFactsAsync(string name, long version, TokenKind kind, DateTimeOffset? issuedAt, DateTimeOffset? expiresAt, CancellationToken cancellationToken = default)
+    {
+        StoreErrors.CheckName(name);
+        await using var connection = await OpenAsync(cancellationToken);
+        using var command = Command(connection, null, TokenStoreSql.UpdateVersionFacts)
+            .With("@name", name).With("@number", version).With("@kind", kind.ToString())
+            .With("@issued_at", StoreTime.ToDb(issuedAt)).With("@expires_at", StoreTime.ToDb(expiresAt));
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        {
+            throw await TokenExistsAsync(connection, null, name, cancellationToken)
+                ? StoreErrors.UnknownVersion(name, version)
+                : StoreErrors.UnknownToken(name);
+        }
+    }
+
+    /// <inheritdoc />
     /// <exception cref="KeyNotFoundException">No token has that name, or it has no such version.</exception>
     public async Task MarkRevokedAsync(string name, long version, DateTimeOffset revokedAt, CancellationToken cancellationToken = default)
     {

@@ -47,6 +47,8 @@ internal static class TokenStoreSql
         FROM token_versions WHERE token_name = @name ORDER BY number DESC
         """;
 
+    public const string UpdateVersionFacts = "UPDATE token_versions SET kind = @kind, issued_at = @issued_at, expires_at = @expires_at WHERE token_name = @name AND number = @number";
+
     public const string MarkRevoked = "UPDATE token_versions SET revoked_at = @revoked_at WHERE token_name = @name AND number = @number";
 
     public const string DeleteVersions = "DELETE FROM token_versions WHERE token_name = @name";
