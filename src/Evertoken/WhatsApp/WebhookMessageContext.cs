@@ -26,5 +26,5 @@ public sealed record WebhookMessageContext
 
     /// <summary>Fields this model does not name, kept as JSON (Meta adds fields often).</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
+    public Dictionary<string, JsonElement>? Extra { get; set; }
 }

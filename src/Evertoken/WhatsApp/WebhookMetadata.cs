@@ -19,5 +19,5 @@ public sealed record WebhookMetadata
 
     /// <summary>Fields this model does not name, kept as JSON (Meta adds fields often).</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Extra { get; init; }
+    public Dictionary<string, JsonElement>? Extra { get; set; }
 }
