@@ -1,0 +1,102 @@
+namespace Evertoken.WhatsApp.Internal;
+
+/// <summary>
+/// The inbox tables. Times are unix milliseconds (event_time: unix seconds, as Meta sends them). The relay tables
+/// are filled here (one pending delivery per enabled target for each payload with new events) and worked by the
+/// relay, which owns their state transitions.
+/// </summary>
+internal static class WebhookInboxSchema
+{
+    public const int Version = 1;
+
+    public const string Create = """
+        CREATE TABLE IF NOT EXISTS webhook_payloads (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            received_at INTEGER NOT NULL,
+            body BLOB NOT NULL,
+            body_sha256 TEXT NOT NULL,
+            event_count INTEGER NOT NULL,
+            new_event_count INTEGER NOT NULL DEFAULT 0,
+            duplicate_event_count INTEGER NOT NULL DEFAULT 0,
+            relay_state TEXT NOT NULL DEFAULT 'none' CHECK (relay_state IN ('none', 'pending', 'delivered', 'dead'))
+        );
+        CREATE INDEX IF NOT EXISTS ix_webhook_payloads_received_at ON webhook_payloads (received_at);
+        CREATE INDEX IF NOT EXISTS ix_webhook_payloads_body_sha256 ON webhook_payloads (body_sha256);
+
+        CREATE TABLE IF NOT EXISTS webhook_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            payload_id INTEGER NOT NULL REFERENCES webhook_payloads (id),
+            dedup_key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            field TEXT NOT NULL,
+            waba_id TEXT,
+            phone_number_id TEXT,
+            message_type TEXT,
+            wamid TEXT,
+            status TEXT,
+            from_id TEXT,
+            recipient_id TEXT,
+            event_time INTEGER,
+            received_at INTEGER NOT NULL,
+            event_json TEXT NOT NULL,
+            duplicate_count INTEGER NOT NULL DEFAULT 0,
+            last_duplicate_at INTEGER
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS ux_webhook_events_dedup_key ON webhook_events (dedup_key);
+        CREATE INDEX IF NOT EXISTS ix_webhook_events_phone_received ON webhook_events (phone_number_id, received_at);
+        CREATE INDEX IF NOT EXISTS ix_webhook_events_wamid ON webhook_events (wamid);
+        CREATE INDEX IF NOT EXISTS ix_webhook_events_received_at ON webhook_events (received_at);
+        CREATE INDEX IF NOT EXISTS ix_webhook_events_payload ON webhook_events (payload_id);
+
+        CREATE TABLE IF NOT EXISTS webhook_relay_targets (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL UNIQUE,
+            url TEXT NOT NULL,
+            enabled INTEGER NOT NULL DEFAULT 1,
+            created_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE IF NOT EXISTS webhook_relay_deliveries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            payload_id INTEGER NOT NULL REFERENCES webhook_payloads (id),
+            target_id INTEGER NOT NULL REFERENCES webhook_relay_targets (id),
+            state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER,
+            last_attempt_at INTEGER,
+            last_status INTEGER,
+            last_error TEXT,
+            delivered_at INTEGER,
+            UNIQUE (payload_id, target_id)
+        );
+        CREATE INDEX IF NOT EXISTS ix_webhook_relay_due ON webhook_relay_deliveries (state, next_attempt_at);
+        """;
+
+    public const string InsertPayload = """
+        INSERT INTO webhook_payloads (received_at, body, body_sha256, event_count)
+        VALUES ($received_at, $body, $body_sha256, $event_count)
+        RETURNING id;
+        """;
+
+    // A redelivered event hits the unique dedup key: it is counted on the stored row instead of stored again.
+    // RETURNING tells the two apart (duplicate_count is 0 only on a fresh insert).
+    public const string UpsertEvent = """
+        INSERT INTO webhook_events (payload_id, dedup_key, kind, field, waba_id, phone_number_id, message_type, wamid,
+                                    status, from_id, recipient_id, event_time, received_at, event_json)
+        VALUES ($payload_id, $dedup_key, $kind, $field, $waba_id, $phone_number_id, $message_type, $wamid,
+                $status, $from_id, $recipient_id, $event_time, $received_at, $event_json)
+        ON CONFLICT (dedup_key) DO UPDATE SET duplicate_count = duplicate_count + 1, last_duplicate_at = excluded.received_at
+        RETURNING duplicate_count;
+        """;
+
+    public const string FinishPayload = """
+        UPDATE webhook_payloads
+        SET new_event_count = $new, duplicate_event_count = $duplicates, relay_state = $relay_state
+        WHERE id = $id;
+        """;
+
+    public const string QueueRelay = """
+        INSERT INTO webhook_relay_deliveries (payload_id, target_id, state, attempts, next_attempt_at)
+        SELECT $payload_id, id, 'pending', 0, $now FROM webhook_relay_targets WHERE enabled = 1;
+        """;
+}
