@@ -36,8 +36,9 @@ public sealed class CliContext : IDisposable
         var verbose = parseResult.GetValue(GlobalOptions.Verbose);
         _dotEnv = new(() => DotEnvReader.Read(Path.Combine(host.WorkingDirectory, ".env")));
 
-        GraphUrl = parseResult.GetValue(GlobalOptions.GraphUrl)
-            ?? (Lookup("EVERTOKEN__GRAPH__BASEURL") is { } url ? ParseUrl(url) : new Uri("https://graph.facebook.com/"));
+        GraphUrl = (parseResult.GetValue(GlobalOptions.GraphUrl) ?? Lookup("EVERTOKEN__GRAPH__BASEURL")) is { } url
+            ? ParseUrl(url)
+            : new Uri("https://graph.facebook.com/");
         GraphVersion = parseResult.GetValue(GlobalOptions.GraphVersion) ?? Lookup("EVERTOKEN__GRAPH__VERSION") ?? "v25.0";
         DataDir = parseResult.GetValue(GlobalOptions.DataDir) ?? host.Env("EVERTOKEN_DATA");
 
@@ -166,5 +167,5 @@ public sealed class CliContext : IDisposable
     private static Uri ParseUrl(string value) =>
         Uri.TryCreate(value.EndsWith('/') ? value : value + "/", UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
             ? uri
-            : throw new UsageException($"EVERTOKEN__GRAPH__BASEURL is not an http(s) URL: {value}");
+            : throw new UsageException($"The Graph URL is not an http(s) URL: {value}");
 }

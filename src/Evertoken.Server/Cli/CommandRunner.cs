@@ -11,7 +11,18 @@ internal static class CommandRunner
 
     private static async Task<int> RunAsync(ParseResult parseResult, CliHost host, Func<CliContext, ParseResult, CancellationToken, Task<int>> action, CancellationToken ct)
     {
-        using var context = new CliContext(parseResult, host);
+        CliContext context;
+        try
+        {
+            context = new CliContext(parseResult, host);
+        }
+        catch (UsageException e)
+        {
+            host.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.UsageError;
+        }
+
+        using var owned = context;
         try
         {
             return await action(context, parseResult, ct).ConfigureAwait(false);

@@ -6,7 +6,7 @@ namespace Evertoken.Server.Cli;
 public static class GlobalOptions
 {
     /// <summary><c>--graph-url</c>: the Graph API (or emulator) base URL. Env <c>EVERTOKEN__GRAPH__BASEURL</c>. Default https://graph.facebook.com/.</summary>
-    public static readonly Option<Uri?> GraphUrl = new("--graph-url")
+    public static readonly Option<string?> GraphUrl = new("--graph-url")
     {
         Description = "Graph API base URL, e.g. http://127.0.0.1:5080/ for the emulator [env: EVERTOKEN__GRAPH__BASEURL; default: https://graph.facebook.com/]",
         Recursive = true,
