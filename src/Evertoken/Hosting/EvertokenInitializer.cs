@@ -1,0 +1,44 @@
+using Evertoken.Sinks;
+using Evertoken.Storage;
+using Evertoken.Tokens;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Evertoken.Hosting;
+
+/// <summary>At start: opens (migrates) the store, so a wrong master key stops the host at once, and adds the tokens
+/// declared in configuration that the store does not have yet.</summary>
+internal sealed partial class EvertokenInitializer(ITokenStore store, TokenRegistrar registrar, IOptions<EvertokenOptions> options, ILogger<EvertokenInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var definition in options.Value.Tokens)
+        {
+            if (await store.GetTokenAsync(definition.Name, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                continue;
+            }
+
+            var registration = definition.Token is { Length: > 0 } value
+                ? new TokenRegistration { Name = definition.Name, Value = value, AppId = definition.AppId, AppSecret = definition.AppSecret, PhoneNumberId = definition.PhoneNumberId, WabaId = definition.WabaId, Source = "configured" }
+                : TokenRegistration.FromVariables(definition.Name, DotEnvReader.Read(definition.ImportFromDotEnv!))
+                    ?? throw new InvalidOperationException($"Token '{definition.Name}': {definition.ImportFromDotEnv} has no WHATSAPP_ACCESS_TOKEN, ACCESS_TOKEN or SYSTEM_USER_ACCESS_TOKEN.");
+            registration = registration with
+            {
+                AppId = definition.AppId ?? registration.AppId,
+                AppSecret = definition.AppSecret ?? registration.AppSecret,
+                PhoneNumberId = definition.PhoneNumberId ?? registration.PhoneNumberId,
+                WabaId = definition.WabaId ?? registration.WabaId,
+            };
+            var added = await registrar.RegisterAsync(registration, "config", cancellationToken).ConfigureAwait(false);
+            LogAdded(logger, added.Name, added.Current.Data.Fingerprint, added.Health.Status);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Added configured token {Name} ({Fingerprint}), status {Status}")]
+    private static partial void LogAdded(ILogger logger, string name, string fingerprint, TokenStatus status);
+}

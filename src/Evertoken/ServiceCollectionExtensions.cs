@@ -1,0 +1,69 @@
+using Evertoken.Graph;
+using Evertoken.Hosting;
+using Evertoken.Storage;
+using Evertoken.Tokens;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>The one public entry point of the library: <c>services.AddEvertoken(...)</c>.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the store, the master key, the Graph client, the <see cref="TokenKeeper"/> and the doctor. Every part is
+    /// registered with <c>TryAdd</c>, so a host can replace it. The options are validated at start and every problem is
+    /// listed in one message. Add <see cref="EvertokenBuilder.AddRefreshWorker"/> to renew tokens in the background.
+    /// </summary>
+    public static EvertokenBuilder AddEvertoken(this IServiceCollection services, Action<EvertokenOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<EvertokenOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EvertokenOptions>, EvertokenOptions.Validator>());
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Sub-options are views of EvertokenOptions, so one configuration section drives everything.
+        services.TryAddSingleton<IOptions<GraphOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<EvertokenOptions>>().Value.Graph));
+        services.TryAddSingleton<IOptions<RefreshPolicyOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<EvertokenOptions>>().Value.Refresh));
+        services.TryAddSingleton<IOptions<RefreshWorkerOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<EvertokenOptions>>().Value.Worker));
+
+        services.AddHttpClient<GraphClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        services.TryAddSingleton(sp => MasterKeyProvider.Load(KeyOptions(sp.GetRequiredService<IOptions<EvertokenOptions>>().Value)).Protector);
+        services.TryAddSingleton<ITokenStore>(CreateStore);
+        services.TryAddSingleton<RefreshPolicy>();
+        services.TryAddSingleton<IRefreshLock, NoRefreshLock>();
+        services.TryAddSingleton<TokenKeeper>();
+        services.TryAddSingleton<ITokenKeeper>(sp => sp.GetRequiredService<TokenKeeper>());
+        services.TryAddTransient<TokenDoctor>();
+        services.TryAddTransient<TokenRegistrar>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EvertokenInitializer>());
+        return new EvertokenBuilder(services);
+    }
+
+    private static MasterKeyOptions KeyOptions(EvertokenOptions o)
+    {
+        o.MasterKey.KeyFile ??= Path.Combine(o.ResolvedDataFolder, EvertokenPaths.MasterKeyFileName);
+        return o.MasterKey;
+    }
+
+    private static ITokenStore CreateStore(IServiceProvider sp)
+    {
+        var o = sp.GetRequiredService<IOptions<EvertokenOptions>>().Value;
+        var time = sp.GetRequiredService<TimeProvider>();
+        return o.Store switch
+        {
+            StoreKind.InMemory => new InMemoryTokenStore(time),
+            StoreKind.Sqlite => new SqliteTokenStore(
+                new SqliteStoreOptions { DatabasePath = o.DatabasePath ?? Path.Combine(o.ResolvedDataFolder, EvertokenPaths.DatabaseFileName) },
+                sp.GetRequiredService<SecretProtector>(), time),
+            _ => throw new NotSupportedException($"The {o.Store} store needs its package registered (AddEvertokenPostgres)."),
+        };
+    }
+}
