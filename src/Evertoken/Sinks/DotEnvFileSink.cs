@@ -67,7 +67,8 @@ public sealed class DotEnvFileSink : ITokenSink
         try
         {
             // Replace the target of a symlink, not the link itself.
-            if (new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true) is { } target)
+            if (new FileInfo(path).LinkTarget is not null
+                && new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true) is { } target)
             {
                 path = target.FullName;
                 folder = System.IO.Path.GetDirectoryName(path) ?? folder;
