@@ -1,5 +1,7 @@
+using Evertoken.Alerts;
 using Evertoken.Graph;
 using Evertoken.Hosting;
+using Evertoken.Sinks.Internal;
 using Evertoken.Storage;
 using Evertoken.Tokens;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -44,6 +46,13 @@ public static class ServiceCollectionExtensions
         services.TryAddTransient<TokenDoctor>();
         services.TryAddTransient<TokenRegistrar>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EvertokenInitializer>());
+
+        services.AddSinksAndAlerts();
+        services.TryAddSingleton<SinkObserver>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITokenObserver, SinkObserver>(sp => sp.GetRequiredService<SinkObserver>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITokenObserver, AlertObserver>());
+        services.AddHttpClient(nameof(WebhookAlertChannel));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAlertChannel, ConfiguredWebhookAlertChannel>());
         return new EvertokenBuilder(services);
     }
 

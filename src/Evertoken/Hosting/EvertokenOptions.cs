@@ -35,6 +35,12 @@ public sealed class EvertokenOptions
     /// <summary>Tokens added to the store at start when missing.</summary>
     public IList<TokenDefinition> Tokens { get; set; } = [];
 
+    /// <summary>Sinks that receive each new version of a token.</summary>
+    public IList<SinkConfiguration> Sinks { get; set; } = [];
+
+    /// <summary>Alert channels.</summary>
+    public AlertConfiguration Alerts { get; set; } = new();
+
     /// <summary>The data folder in force.</summary>
     public string ResolvedDataFolder => DataFolder ?? EvertokenPaths.GetDataFolder(Environment.GetEnvironmentVariable);
 
@@ -114,6 +120,25 @@ public sealed class EvertokenOptions
                 {
                     problems.Add($"{label}: AppSecret is set but AppId is not.");
                 }
+            }
+
+            foreach (var sink in options.Sinks)
+            {
+                var label = $"Sink '{sink.Name}'";
+                if (string.IsNullOrWhiteSpace(sink.Name) || string.IsNullOrWhiteSpace(sink.Token))
+                {
+                    problems.Add($"{label}: Name and Token are required.");
+                }
+
+                if (sink.Type is not (Evertoken.Sinks.SinkDefinition.DotEnvType or Evertoken.Sinks.SinkDefinition.NetlifyType or Evertoken.Sinks.SinkDefinition.WebhookType))
+                {
+                    problems.Add($"{label}: Type must be dotenv, netlify or webhook (was '{sink.Type}').");
+                }
+            }
+
+            if (options.Alerts.WebhookUrl is { } hook && (!hook.IsAbsoluteUri || hook.Scheme is not ("http" or "https")))
+            {
+                problems.Add("Alerts.WebhookUrl must be an absolute http(s) URL.");
             }
 
             return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
