@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Evertoken.Server.Api;
 using Evertoken.Server.Cli;
 using Evertoken.Storage;
 using Evertoken.Tokens;
@@ -82,7 +83,7 @@ internal static class TokenCommands
             await store.AppendAuditAsync(new AuditEntry { At = now, Action = "token.added", Actor = "cli", TokenName = added.Name, Detail = added.Current.Data.Fingerprint }, ct);
             if (ctx.Json)
             {
-                ctx.WriteJson(Summary.Of((await store.GetTokenAsync(added.Name, ct))!, now));
+                ctx.WriteJson(TokenSummary.Of((await store.GetTokenAsync(added.Name, ct))!, now));
             }
             else
             {
@@ -108,7 +109,7 @@ internal static class TokenCommands
             var now = ctx.Host.Time.GetUtcNow();
             if (ctx.Json)
             {
-                ctx.WriteJson(tokens.Select(t => Summary.Of(t, now)).ToList());
+                ctx.WriteJson(tokens.Select(t => TokenSummary.Of(t, now)).ToList());
                 return ExitCodes.Ok;
             }
 
@@ -126,7 +127,7 @@ internal static class TokenCommands
 
             foreach (var t in tokens)
             {
-                var s = Summary.Of(t, now);
+                var s = TokenSummary.Of(t, now);
                 table.AddRow(Render.Esc(s.Name), Status(s.Status), Render.Kind(s.Kind), s.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     Render.Esc(s.ExpiresText), Render.Esc(s.Fingerprint), Render.Esc(s.AppId ?? ""));
             }
@@ -147,7 +148,7 @@ internal static class TokenCommands
             var token = await RequireAsync(store, parse.GetValue(name)!, ct);
             var history = await store.GetHistoryAsync(token.Name, ct);
             var now = ctx.Host.Time.GetUtcNow();
-            var summary = Summary.Of(token, now);
+            var summary = TokenSummary.Of(token, now);
             var versions = history.Select(v => new VersionSummary(v.Number, v.Data.Fingerprint, v.Data.Kind, v.Data.ExpiresAt, v.Data.Source, v.CreatedAt, v.RevokedAt)).ToList();
             if (ctx.Json)
             {

@@ -1,10 +1,10 @@
 using Evertoken.Storage;
 using Evertoken.Tokens;
 
-namespace Evertoken.Server.Commands;
+namespace Evertoken.Server.Api;
 
-/// <summary>A managed token as the CLI and the API show it: never the value, only its fingerprint.</summary>
-internal sealed record Summary(
+/// <summary>A managed token as the CLI, the API and the dashboard show it: never the value, only its fingerprint.</summary>
+public sealed record TokenSummary(
     string Name,
     TokenStatus Status,
     TokenKind Kind,
@@ -18,7 +18,7 @@ internal sealed record Summary(
     DateTimeOffset? LastCheckedAt,
     string? LastError)
 {
-    public static Summary Of(ManagedToken t, DateTimeOffset now)
+    public static TokenSummary Of(ManagedToken t, DateTimeOffset now)
     {
         var data = t.Current.Data;
         var text = data.ExpiresAt is { } e
