@@ -1,4 +1,5 @@
 using System.Net;
+using Evertoken.Emulator.Internal;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -67,6 +68,7 @@ public sealed class EmulatorHost : IAsyncDisposable
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(address, options.Port));
         builder.Services.AddSingleton(state);
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
 
         var app = builder.Build();

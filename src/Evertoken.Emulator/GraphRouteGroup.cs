@@ -1,4 +1,5 @@
 using Evertoken.Emulator.Internal;
+using Microsoft.AspNetCore.Routing.Patterns;
 
 namespace Evertoken.Emulator;
 
@@ -15,7 +16,7 @@ public sealed class GraphRouteGroup
     {
         State = state;
         var filter = new GraphCallFilter(state);
-        _versioned = endpoints.MapGroup("/{graph_version:regex(^v\\d+\\.\\d+$)}");
+        _versioned = endpoints.MapGroup(RoutePatternFactory.Parse("/{graph_version}", null, new RouteValueDictionary { ["graph_version"] = GraphRouteConstraints.Version }));
         _versioned.AddEndpointFilter(filter);
         _unversioned = endpoints.MapGroup("/");
         _unversioned.AddEndpointFilter(filter);
@@ -33,14 +34,30 @@ public sealed class GraphRouteGroup
     /// <summary>Maps DELETE <paramref name="pattern"/>.</summary>
     public void MapDelete(string pattern, Func<HttpContext, EmulatorState, Task<IResult>> handler) => MapMethods(pattern, ["DELETE"], handler);
 
-    /// <summary>Maps <paramref name="pattern"/> for the given HTTP methods.</summary>
+    /// <summary>
+    /// Maps <paramref name="pattern"/> for the given HTTP methods. Route parameters named <c>id</c> or ending in
+    /// <c>_id</c> only match numeric ids, so <c>/{id}</c> never shadows a literal path such as <c>/me</c>.
+    /// </summary>
     public void MapMethods(string pattern, IEnumerable<string> methods, Func<HttpContext, EmulatorState, Task<IResult>> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
         var verbs = methods.ToArray();
         var state = State;
         Task<IResult> Handle(HttpContext http) => handler(http, state);
-        _versioned.MapMethods(pattern, verbs, (Func<HttpContext, Task<IResult>>)Handle);
-        _unversioned.MapMethods(pattern, verbs, (Func<HttpContext, Task<IResult>>)Handle);
+
+        var policies = new RouteValueDictionary();
+        foreach (var parameter in RoutePatternFactory.Parse(pattern).Parameters)
+        {
+            if (parameter.Name == "id" || parameter.Name.EndsWith("_id", StringComparison.Ordinal))
+            {
+                policies[parameter.Name] = GraphRouteConstraints.NumericId;
+            }
+        }
+
+        var route = RoutePatternFactory.Parse(pattern, defaults: null, parameterPolicies: policies);
+        foreach (var group in new[] { _versioned, _unversioned })
+        {
+            group.Map(route, (Func<HttpContext, Task<IResult>>)Handle).WithMetadata(new HttpMethodMetadata(verbs));
+        }
     }
 }

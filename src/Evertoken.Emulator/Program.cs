@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Evertoken.Emulator;
 
 // Standalone emulator: `Evertoken.Emulator [--port N] [--host ADDRESS] [--clock-speed X] [--no-sample]`.
@@ -17,11 +18,13 @@ if (host.State.Sample is { } sample)
 }
 
 var stop = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.TrySetResult();
-};
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 await stop.Task;
 return 0;
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stop.TrySetResult();
+}

@@ -24,9 +24,9 @@ internal static class SystemUserEndpoints
 
     public static void Map(GraphRouteGroup graph)
     {
-        graph.MapPost("/{id:regex(^\\d+$)}/applications", InstallAppAsync);
-        graph.MapPost("/{id:regex(^\\d+$)}/access_tokens", CreateTokenAsync);
-        graph.MapGet("/{id:regex(^\\d+$)}/system_users", ListAsync);
+        graph.MapPost("/{id}/applications", InstallAppAsync);
+        graph.MapPost("/{id}/access_tokens", CreateTokenAsync);
+        graph.MapGet("/{id}/system_users", ListAsync);
     }
 
     private static async Task<IResult> InstallAppAsync(HttpContext http, EmulatorState state)

@@ -48,11 +48,11 @@ internal static class WhatsAppAccountEndpoints
 
     public static void Map(GraphRouteGroup graph)
     {
-        graph.MapGet("/{id:regex(^\\d+$)}", GetNodeAsync);
-        graph.MapGet("/{id:regex(^\\d+$)}/phone_numbers", ListPhoneNumbersAsync);
-        graph.MapGet("/{id:regex(^\\d+$)}/subscribed_apps", ListSubscribedAppsAsync);
-        graph.MapPost("/{id:regex(^\\d+$)}/subscribed_apps", SubscribeAsync);
-        graph.MapDelete("/{id:regex(^\\d+$)}/subscribed_apps", UnsubscribeAsync);
+        graph.MapGet("/{id}", GetNodeAsync);
+        graph.MapGet("/{id}/phone_numbers", ListPhoneNumbersAsync);
+        graph.MapGet("/{id}/subscribed_apps", ListSubscribedAppsAsync);
+        graph.MapPost("/{id}/subscribed_apps", SubscribeAsync);
+        graph.MapDelete("/{id}/subscribed_apps", UnsubscribeAsync);
     }
 
     private static async Task<IResult> GetNodeAsync(HttpContext http, EmulatorState state)

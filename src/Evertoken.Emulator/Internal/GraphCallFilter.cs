@@ -9,6 +9,7 @@ internal sealed class GraphCallFilter(EmulatorState state) : IEndpointFilter
     private static readonly HashSet<string> SecretParameters = new(StringComparer.OrdinalIgnoreCase)
     {
         "access_token", "input_token", "fb_exchange_token", "revoke_token", "client_secret", "appsecret_proof", "code",
+        "verify_token", "pin",
     };
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

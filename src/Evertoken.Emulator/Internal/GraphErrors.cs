@@ -127,23 +127,24 @@ internal static class GraphErrors
         };
     }
 
-    /// <summary>Builds the envelope body in Meta's key order.</summary>
+    /// <summary>Builds the envelope body in Meta's key order: message, type, is_transient?, code, error_subcode?, fbtrace_id.</summary>
     public static JsonObject Envelope(GraphError error, string traceId)
     {
+        // Observed order (fixtures error-4-app-rate-limit, error-2-transient): is_transient comes before code.
         var body = new JsonObject
         {
             ["message"] = error.Message,
             ["type"] = error.Type,
-            ["code"] = error.Code,
         };
-        if (error.Subcode is { } subcode)
-        {
-            body["error_subcode"] = subcode;
-        }
-
         if (error.IsTransient is { } transient)
         {
             body["is_transient"] = transient;
+        }
+
+        body["code"] = error.Code;
+        if (error.Subcode is { } subcode)
+        {
+            body["error_subcode"] = subcode;
         }
 
         body["fbtrace_id"] = traceId;
