@@ -18,6 +18,7 @@ public static class EvertokenCli
             SystemUserCommand.Create(host),
             TokenCommands.Create(host),
             EmulatorCommand.Create(host),
+            ServeCommand.Create(host),
         };
         foreach (var option in GlobalOptions.All)
         {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Evertoken.Hosting;
 
 /// <summary>Pushes every new version to the token's configured sinks (with the dispatcher's retries and alerts).</summary>
-internal sealed class SinkObserver(SinkDispatcher dispatcher, SinkFactory factory, IOptions<EvertokenOptions> options) : ITokenObserver
+public sealed class SinkObserver(SinkDispatcher dispatcher, SinkFactory factory, IOptions<EvertokenOptions> options) : ITokenObserver
 {
     private readonly Lazy<IReadOnlyDictionary<string, NamedSink[]>> _sinks = new(() => options.Value.Sinks
         .GroupBy(s => s.Token, StringComparer.Ordinal)

@@ -19,4 +19,16 @@ public static class DotEnvReader
 
         return result;
     }
+
+    /// <summary>The variables of <c>.env</c> text (e.g. pasted into the API). Later duplicates win.</summary>
+    public static IReadOnlyDictionary<string, string> Parse(string contents)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in DotNetEnv.Env.LoadContents(contents ?? "", DotNetEnv.Env.NoEnvVars().NoClobber()))
+        {
+            result[pair.Key] = pair.Value;
+        }
+
+        return result;
+    }
 }
