@@ -19,6 +19,7 @@ public static class EvertokenCli
             TokenCommands.Create(host),
             EmulatorCommand.Create(host),
             ServeCommand.Create(host),
+            SandboxCommand.Create(host),
         };
         foreach (var option in GlobalOptions.All)
         {

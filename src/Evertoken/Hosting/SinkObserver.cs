@@ -10,7 +10,13 @@ public sealed class SinkObserver(SinkDispatcher dispatcher, SinkFactory factory,
 {
     private readonly Lazy<IReadOnlyDictionary<string, NamedSink[]>> _sinks = new(() => options.Value.Sinks
         .GroupBy(s => s.Token, StringComparer.Ordinal)
-        .ToDictionary(g => g.Key, g => g.Select(s => factory.Create(new SinkDefinition { Name = s.Name, Type = s.Type, Settings = s.Settings, Secrets = s.Secrets })).ToArray(), StringComparer.Ordinal));
+        .ToDictionary(g => g.Key, g => g.Select(s => factory.Create(new SinkDefinition
+        {
+            Name = s.Name,
+            Type = s.Type.ToLowerInvariant(),
+            Settings = new Dictionary<string, string>(s.Settings, StringComparer.OrdinalIgnoreCase),
+            Secrets = new Dictionary<string, string>(s.Secrets, StringComparer.OrdinalIgnoreCase),
+        })).ToArray(), StringComparer.Ordinal));
 
     /// <summary>The sinks of a token.</summary>
     public IReadOnlyList<NamedSink> SinksOf(string token) => _sinks.Value.TryGetValue(token, out var sinks) ? sinks : [];
