@@ -56,6 +56,18 @@ public static class ServiceCollectionExtensions
         return new EvertokenBuilder(services);
     }
 
+    /// <summary>
+    /// Registers the typed <see cref="Evertoken.WhatsApp.CloudApiClient"/> on the managed token <paramref name="tokenName"/>
+    /// (bearer token, appsecret_proof, one renewal and retry on 190). <see cref="GraphClient"/> is registered by
+    /// <see cref="AddEvertoken"/>; its methods take the token to act on explicitly.
+    /// </summary>
+    public static IServiceCollection AddEvertokenCloudApi(this IServiceCollection services, string tokenName)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddHttpClient<Evertoken.WhatsApp.CloudApiClient>(http => http.Timeout = TimeSpan.FromSeconds(30)).AddEvertokenHandler(tokenName);
+        return services;
+    }
+
     private static MasterKeyOptions KeyOptions(EvertokenOptions o)
     {
         o.MasterKey.KeyFile ??= Path.Combine(o.ResolvedDataFolder, EvertokenPaths.MasterKeyFileName);
