@@ -53,13 +53,15 @@ internal sealed class ObservingTimeProvider() : FakeTimeProvider(new DateTimeOff
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        // Register the timer before announcing the wait: advancing first would leave it due in the future for ever.
+        var timer = base.CreateTimer(callback, state, dueTime, period);
         if (dueTime != Timeout.InfiniteTimeSpan)
         {
-            _requested.Enqueue(dueTime);
             AllRequested.Enqueue(dueTime);
+            _requested.Enqueue(dueTime);
         }
 
-        return base.CreateTimer(callback, state, dueTime, period);
+        return timer;
     }
 
     /// <summary>Runs the clock until <paramref name="task"/> completes, advancing by each requested wait.</summary>
