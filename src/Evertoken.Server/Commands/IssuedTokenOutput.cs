@@ -54,6 +54,17 @@ internal static class IssuedTokenOutput
     public static int Fail(CliContext ctx, string what, GraphError error)
     {
         ctx.WriteError($"{what} failed: {error.Message} (Graph code {error.Code}{(error.Subcode is { } s ? $"/{s}" : "")}, {error.Kind})");
+        var hint = error switch
+        {
+            { Kind: GraphErrorKind.BadAppSecret } => "Check APP_ID and APP_SECRET: the app dashboard's App settings → Basic shows both.",
+            { Kind: GraphErrorKind.Transient, Code: 0 } => "Check the network and the Graph URL (--graph-url / EVERTOKEN__GRAPH__BASEURL).",
+            _ => null,
+        };
+        if (hint is not null)
+        {
+            ctx.Host.Error.WriteLine(hint);
+        }
+
         return error.IsTokenProblem ? ExitCodes.TokenUnusable : ExitCodes.UsageError;
     }
 }

@@ -140,7 +140,8 @@ internal sealed partial class CliDriver : IDisposable
         }
     }
 
-    private void ShouldKeepSecrets(CliResult run)
+    /// <summary>Asserts that <paramref name="run"/> shows no tracked secret except where allowed (see the class summary).</summary>
+    public void ShouldKeepSecrets(CliResult run)
     {
         foreach (var secret in _secrets)
         {
