@@ -143,6 +143,47 @@ public sealed class IssuingCommandTests(EmulatorFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_system_user_token_saved_by_the_CLI_can_be_rotated_by_it()
+    {
+        _cli.WithApp().Environment["ADMIN_ACCESS_TOKEN"] = Sample.SystemUserToken;
+        (await _cli.RunAsync("system-user", "token", "--system-user-id", Sample.SystemUserId, "--save", "renewable")).ShouldExitWith(ExitCodes.Ok);
+
+        // The app secret is not needed any more: it was stored, encrypted, with the token.
+        _cli.Environment.Remove("APP_SECRET");
+        var list = (await _cli.RunAsync("token", "list", "--json")).ShouldExitWith(ExitCodes.Ok);
+        var saved = list.Json.AsArray().Single()!;
+        ((string?)saved["kind"]).ShouldBe("system_user");
+        ((string?)saved["status"]).ShouldBe("healthy");
+
+        var rotate = (await _cli.RunAsync("token", "rotate", "renewable")).ShouldExitWith(ExitCodes.Ok);
+        rotate.Out.ShouldContain("Rotated renewable to version 2");
+        var reveal = (await _cli.RunAsync("token", "reveal", "renewable")).ShouldExitWith(ExitCodes.Ok);
+        var token = reveal.Out.Trim();
+        _cli.Track(token, printedBy: reveal);
+        ShouldBeLive(token, EmulatorTokenKind.SystemUser, SixtyDays);
+    }
+
+    [Theory]
+    [InlineData("exchange", "user")]
+    [InlineData("app-token", "app")]
+    public async Task Save_stores_the_new_token_with_its_kind_and_prints_only_its_fingerprint(string command, string kind)
+    {
+        _cli.WithApp();
+        string[] args = [command, .. command == "exchange" ? [Sample.UserTokenShortLived] : Array.Empty<string>(), "--save", "saved"];
+
+        var run = (await _cli.RunAsync(args)).ShouldExitWith(ExitCodes.Ok);
+
+        run.Out.ShouldContain("Saved as saved version 1");
+        var reveal = (await _cli.RunAsync("token", "reveal", "saved")).ShouldExitWith(ExitCodes.Ok);
+        var token = reveal.Out.Trim();
+        _cli.Track(token, printedBy: reveal);
+        run.Out.ShouldContain(TokenFingerprint.Of(token));
+        var show = (await _cli.RunAsync("token", "show", "saved", "--json")).ShouldExitWith(ExitCodes.Ok);
+        ((string?)show.Json["token"]!["kind"]).ShouldBe(kind);
+        ((string?)show.Json["versions"]![0]!["source"]).ShouldBe(command == "exchange" ? "exchanged" : "generated");
+    }
+
+    [Fact]
     public async Task System_user_token_never_prints_a_never_expiring_token()
     {
         _cli.WithApp().Environment["ADMIN_ACCESS_TOKEN"] = Sample.SystemUserToken;
