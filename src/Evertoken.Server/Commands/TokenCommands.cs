@@ -210,7 +210,14 @@ internal static class TokenCommands
             }
             else
             {
-                ctx.Console.MarkupLine($"{Render.Esc(outcome.Name)}: {Status(outcome.Status)}{(outcome.Error is { } e ? " — " + Render.Esc(e.Message) : "")}");
+                // An error that is not Meta's word on the token means the check itself failed: the status is the last known one.
+                var problem = outcome.Error switch
+                {
+                    null => "",
+                    { IsTokenProblem: true } e => " — " + Render.Esc(e.Message),
+                    var e => " (last known; could not check now: " + Render.Esc(e.Message) + ")",
+                };
+                ctx.Console.MarkupLine($"{Render.Esc(outcome.Name)}: {Status(outcome.Status)}{problem}");
             }
 
             return outcome.Status switch

@@ -75,6 +75,21 @@ public sealed class IssuingCommandTests(EmulatorFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Exchange_of_an_expired_token_exits_2()
+    {
+        _cli.WithApp();
+        var expired = State.MintToken(new TokenSpec { AppId = Sample.AppId, Kind = EmulatorTokenKind.User, Lifetime = TokenLifetime.Short, Scopes = ["whatsapp_business_messaging"] }).AccessToken;
+        _cli.Track(expired);
+        State.Invalidate(expired, 463).ShouldBeTrue();
+
+        var run = (await _cli.RunAsync("exchange", expired)).ShouldExitWith(ExitCodes.TokenUnusable);
+
+        run.Out.ShouldBeEmpty();
+        run.Error.ShouldContain("error: The exchange failed: ");
+        run.Error.ShouldContain("Graph code 190/463");
+    }
+
+    [Fact]
     public async Task Exchange_of_a_system_user_token_without_the_flag_fails_with_Metas_reason()
     {
         _cli.WithApp();

@@ -162,6 +162,31 @@ public sealed class TokenStoreCommandTests(EmulatorFixture fixture) : IClassFixt
         ((string?)(await _cli.RunAsync("token", "show", "bad-one", "--json")).Json["token"]!["status"]).ShouldBe("invalid");
     }
 
+    [Theory]
+    [InlineData("check")]
+    [InlineData("rotate")]
+    public async Task When_Meta_cannot_be_reached_check_and_rotate_exit_1_and_keep_the_token_as_it_was(string command)
+    {
+        _cli.WithApp();
+        var token = MintSystemUserToken(TokenLifetime.SixtyDays);
+        _cli.Track(token);
+        (await _cli.RunAsync("token", "add", "offline", token)).ShouldExitWith(ExitCodes.Ok);
+
+        var run = (await _cli.RunAsync("token", command, "offline", "--graph-url", $"http://127.0.0.1:{InspectAndDoctorTests.ClosedPort()}/"))
+            .ShouldExitWith(ExitCodes.UsageError);
+
+        run.All.ShouldContain("Could not reach the Graph API");
+        if (command == "check")
+        {
+            run.Out.ShouldContain("offline: Healthy (last known; could not check now: ");
+        }
+
+        run.All.ShouldNotContain("Exception");
+        var show = (await _cli.RunAsync("token", "show", "offline", "--json")).ShouldExitWith(ExitCodes.Ok);
+        ((string?)show.Json["token"]!["status"]).ShouldBe("healthy");
+        show.Json["token"]!["version"]!.GetValue<long>().ShouldBe(1);
+    }
+
     [Fact]
     public async Task A_duplicate_name_is_a_one_line_usage_error()
     {
