@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Evertoken.Graph;
@@ -20,6 +21,9 @@ public sealed class CliContext : IDisposable
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
+
+        // Console output, not HTML: keep "…" and "→" readable instead of \u2026 escapes.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -140,7 +144,9 @@ public sealed class CliContext : IDisposable
         var folder = DataFolder;
         Directory.CreateDirectory(folder);
         var keyOptions = MasterKeyOptions.FromEnvironment(Host.Env);
-        keyOptions.KeyFile ??= Path.Combine(folder, EvertokenPaths.MasterKeyFileName);
+
+        // FromEnvironment puts the key file in the environment's data folder; --data-dir must move it too.
+        keyOptions.KeyFile = Path.Combine(folder, EvertokenPaths.MasterKeyFileName);
         var key = MasterKeyProvider.Load(keyOptions);
         if (key.Source == MasterKeySource.CreatedKeyFile)
         {

@@ -32,6 +32,12 @@ internal static class CommandRunner
             context.WriteError(e.Message);
             return ExitCodes.UsageError;
         }
+        catch (KeyNotFoundException e)
+        {
+            // The keeper's "No managed token named 'x'." for a name that is not in the store.
+            context.WriteError(e.Message);
+            return ExitCodes.UsageError;
+        }
         catch (MasterKeyException e)
         {
             context.WriteError(e.Message);

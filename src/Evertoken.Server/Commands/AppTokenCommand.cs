@@ -16,7 +16,7 @@ internal static class AppTokenCommand
             var app = ExchangeCommand.RequireApp(ctx, parse.GetValue(appId));
             var result = await ctx.CreateGraphClient().GetAppTokenAsync(app, ct);
             return result.IsSuccess
-                ? await IssuedTokenOutput.EmitAsync(ctx, result.Value, parse.GetValue(save), app.AppId, "generated", ct)
+                ? await IssuedTokenOutput.EmitAsync(ctx, result.Value, parse.GetValue(save), app, "generated", ct)
                 : IssuedTokenOutput.Fail(ctx, "Getting the app token", result.Error);
         });
         return command;

@@ -31,7 +31,7 @@ internal static class ExchangeCommand
                 ? await graph.ExchangeCodeAsync(app, signupCode, parse.GetValue(redirect), ct)
                 : await graph.ExchangeTokenAsync(app, ctx.ResolveToken(parse.GetValue(token)), parse.GetValue(systemUser), ct);
             return result.IsSuccess
-                ? await IssuedTokenOutput.EmitAsync(ctx, result.Value, parse.GetValue(save), app.AppId, "exchanged", ct)
+                ? await IssuedTokenOutput.EmitAsync(ctx, result.Value, parse.GetValue(save), app, "exchanged", ct)
                 : IssuedTokenOutput.Fail(ctx, "The exchange", result.Error);
         });
         return command;

@@ -58,7 +58,7 @@ internal static class SystemUserCommand
                 issued = issued with { ExpiresIn = exp - ctx.Host.Time.GetUtcNow() };
             }
 
-            return await IssuedTokenOutput.EmitAsync(ctx, issued, parse.GetValue(save), app.AppId, "generated", ct);
+            return await IssuedTokenOutput.EmitAsync(ctx, issued, parse.GetValue(save), app, "generated", ct);
         });
 
         return new Command("system-user", "Work with Business Manager system users") { token };

@@ -88,6 +88,11 @@ internal static class TokenCommands
             else
             {
                 ctx.Console.MarkupLine($"Added [bold]{Render.Esc(added.Name)}[/]: {Render.Esc(added.Current.Data.Fingerprint)}, {Render.Kind(data.Kind)}, expires {(info is null ? "unknown (unchecked)" : Render.Esc(Render.Expiry(info, now)))}");
+                if (info is { IsValid: false })
+                {
+                    ctx.Host.Error.WriteLine($"warning: Meta says this token is not valid ({info.Error?.Message ?? "no reason given"}); it was stored anyway. `evertoken doctor` shows the fix.");
+                }
+
                 if (secret is null && RefreshPolicy.IsRenewable(data.Kind) && data.ExpiresAt is not null)
                 {
                     ctx.Host.Error.WriteLine("warning: no APP_SECRET given, so this token cannot be renewed automatically. Set APP_SECRET and add it again.");
@@ -197,14 +202,22 @@ internal static class TokenCommands
         command.SetAction(host, async (ctx, parse, ct) =>
         {
             var keeper = await KeeperAsync(ctx, ct);
-            var outcome = await keeper.CheckAsync(parse.GetValue(name)!, ct);
+            var stored = await RequireAsync(await ctx.OpenStoreAsync(ct), parse.GetValue(name)!, ct);
+            var outcome = await keeper.CheckAsync(stored.Name, ct);
             if (ctx.Json)
             {
                 ctx.WriteJson(new { name = outcome.Name, status = outcome.Status, error = outcome.Error });
             }
             else
             {
-                ctx.Console.MarkupLine($"{Render.Esc(outcome.Name)}: {Status(outcome.Status)}{(outcome.Error is { } e ? " — " + Render.Esc(e.Message) : "")}");
+                // An error that is not Meta's word on the token means the check itself failed: the status is the last known one.
+                var problem = outcome.Error switch
+                {
+                    null => "",
+                    { IsTokenProblem: true } e => " — " + Render.Esc(e.Message),
+                    var e => " (last known; could not check now: " + Render.Esc(e.Message) + ")",
+                };
+                ctx.Console.MarkupLine($"{Render.Esc(outcome.Name)}: {Status(outcome.Status)}{problem}");
             }
 
             return outcome.Status switch
@@ -225,7 +238,17 @@ internal static class TokenCommands
         command.SetAction(host, async (ctx, parse, ct) =>
         {
             var keeper = await KeeperAsync(ctx, ct);
-            var outcome = await keeper.RefreshAsync(parse.GetValue(name)!, rejectedVersion: null, ct);
+            var stored = await RequireAsync(await ctx.OpenStoreAsync(ct), parse.GetValue(name)!, ct);
+            if (stored.Current.Data is { ExpiresAt: null, Kind: not TokenKind.Unknown } never)
+            {
+                // Meta's refresh (fb_exchange_token, set_token_expires_in_60_days) is documented for 60-day tokens;
+                // "rotating" a never-expiring one would quietly swap it for a 60-day token and leave the old one valid.
+                ctx.WriteError($"{stored.Name} was not rotated: it is a {Render.Kind(never.Kind)} token that never expires, so there is nothing to renew. " +
+                    $"To replace it, generate a new token (`evertoken system-user token --save {stored.Name}`) and revoke the old one. Version {stored.Current.Number} is still current.");
+                return ExitCodes.UsageError;
+            }
+
+            var outcome = await keeper.RefreshAsync(stored.Name, rejectedVersion: null, ct);
             if (ctx.Json)
             {
                 ctx.WriteJson(new { name = outcome.Current.Name, rotated = outcome.Rotated, version = outcome.Current.Version, fingerprint = outcome.Current.Fingerprint, expires_at = outcome.Current.ExpiresAt, error = outcome.Error, skipped = outcome.Skipped });
@@ -236,7 +259,7 @@ internal static class TokenCommands
             }
             else
             {
-                ctx.WriteError($"{outcome.Current.Name} was not rotated: {outcome.Error?.Message ?? outcome.Skipped}. Version {outcome.Current.Version} is still current.");
+                ctx.WriteError($"{outcome.Current.Name} was not rotated: {(outcome.Error?.Message ?? outcome.Skipped)?.TrimEnd('.')}. Version {outcome.Current.Version} is still current.");
             }
 
             return outcome.Rotated ? ExitCodes.Ok : outcome.Error is { IsTokenProblem: true } ? ExitCodes.TokenUnusable : ExitCodes.UsageError;
@@ -254,7 +277,7 @@ internal static class TokenCommands
             var tokenName = parse.GetValue(name)!;
             if (!await store.RemoveTokenAsync(tokenName, ct))
             {
-                throw new UsageException($"No managed token named '{tokenName}'.");
+                throw new UsageException($"No managed token named '{tokenName}'. `evertoken token list` shows them.");
             }
 
             await store.AppendAuditAsync(new AuditEntry { At = ctx.Host.Time.GetUtcNow(), Action = "token.removed", Actor = "cli", TokenName = tokenName }, ct);
