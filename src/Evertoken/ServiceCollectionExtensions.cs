@@ -70,7 +70,12 @@ public static class ServiceCollectionExtensions
 
     private static MasterKeyOptions KeyOptions(EvertokenOptions o)
     {
-        o.MasterKey.KeyFile ??= Path.Combine(o.ResolvedDataFolder, EvertokenPaths.MasterKeyFileName);
+        // MasterKeyOptions.FromEnvironment points at the environment's data folder; a configured DataFolder moves the key file with it.
+        if (o.MasterKey.KeyFile is null || (o.DataFolder is not null && o.MasterKey.KeyFile == EvertokenPaths.DefaultMasterKeyFile))
+        {
+            o.MasterKey.KeyFile = Path.Combine(o.ResolvedDataFolder, EvertokenPaths.MasterKeyFileName);
+        }
+
         return o.MasterKey;
     }
 
