@@ -59,6 +59,18 @@ internal sealed class WebhookDispatcher
         lifetime?.ApplicationStopping.Register(Stop);
     }
 
+    /// <summary>Completes when the scheduler and every lane worker started so far have ended (after <see cref="Stop"/>).</summary>
+    public Task Completion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _scheduler is null ? Task.WhenAll(_workers) : Task.WhenAll([.. _workers, _scheduler]);
+            }
+        }
+    }
+
     /// <summary>Queues a delivery for its due time.</summary>
     public void Schedule(WebhookDelivery delivery)
     {
