@@ -64,6 +64,9 @@ internal sealed class MessagingState
     /// <summary>Takes one message from the number's throughput bucket (capacity = one second of messages).</summary>
     public bool TryTakeThroughput(string phoneNumberId, DateTimeOffset now)
     {
+        // REVIEW: Meta counts inbound and outbound messages against throughput; the emulator counts sends only, so an
+        // injected inbound message never makes a send fail.
+
         var mps = Math.Clamp(_world.Settings.ThroughputMessagesPerSecond, 1, 1000);
         lock (_gate)
         {
