@@ -23,9 +23,15 @@ public static class EmulatorEndpoints
         OAuthEndpoints.Map(graph);
         SystemUserEndpoints.Map(graph);
         WhatsAppAccountEndpoints.Map(graph);
+        MessageEndpoints.Map(graph);
         configureGraph?.Invoke(graph);
 
         ControlEndpoints.Map(endpoints, state);
+        WebhookEndpoints.Map(endpoints, state);
+        InboundEndpoints.Map(endpoints, state);
+
+        // Webhook deliveries run in the background for as long as the host does.
+        state.Messaging.Dispatcher.Start(endpoints.ServiceProvider.GetService<IHostApplicationLifetime>());
         return endpoints;
     }
 }

@@ -127,7 +127,7 @@ internal static class GraphErrors
         };
     }
 
-    /// <summary>Builds the envelope body in Meta's key order: message, type, is_transient?, code, error_subcode?, fbtrace_id.</summary>
+    /// <summary>Builds the envelope body in Meta's key order: message, type, is_transient?, code, error_data?, error_subcode?, fbtrace_id.</summary>
     public static JsonObject Envelope(GraphError error, string traceId)
     {
         // Observed order (fixtures error-4-app-rate-limit, error-2-transient): is_transient comes before code.
@@ -142,6 +142,12 @@ internal static class GraphErrors
         }
 
         body["code"] = error.Code;
+        if (error.Details is { } details)
+        {
+            // WhatsApp order (fixtures error.send.*): code, error_data, then error_subcode and fbtrace_id.
+            body["error_data"] = new JsonObject { ["messaging_product"] = "whatsapp", ["details"] = details };
+        }
+
         if (error.Subcode is { } subcode)
         {
             body["error_subcode"] = subcode;
