@@ -122,12 +122,14 @@ public sealed partial class TokenKeeper : ITokenKeeper
     {
         var name = token.Name;
         var kind = token.Current.Data.Kind;
-        if (!RefreshPolicy.IsRenewable(kind))
+        if (!RefreshPolicy.IsRenewable(kind) || token.Current.Data.ExpiresAt is null)
         {
             EvertokenTelemetry.Refreshes.Add(1, Tag("token", name), Tag("outcome", "skipped"));
             return new RefreshOutcome(current, false, Skipped: kind == TokenKind.Unknown
                 ? "The token's kind is not known yet; check it first."
-                : $"A {kind} token {(token.Current.Data.ExpiresAt is null ? "never expires and " : "")}cannot be renewed through the API; generate a new one.");
+                : token.Current.Data.ExpiresAt is null
+                    ? "The token never expires, so there is nothing to renew; if Meta revoked it, generate a new one"
+                    : $"A {kind} token cannot be renewed through the API; generate a new one");
         }
 
         var app = token.AppId is { } appId ? await _store.GetAppAsync(appId, ct).ConfigureAwait(false) : null;
