@@ -126,7 +126,7 @@ public sealed partial class TokenKeeper : ITokenKeeper
         {
             EvertokenTelemetry.Refreshes.Add(1, Tag("token", name), Tag("outcome", "skipped"));
             return new RefreshOutcome(current, false, Skipped: kind == TokenKind.Unknown
-                ? "The token's kind is not known yet; check it first."
+                ? "The token's kind is not known yet; check it first"
                 : token.Current.Data.ExpiresAt is null
                     ? "The token never expires, so there is nothing to renew; if Meta revoked it, generate a new one"
                     : $"A {kind} token cannot be renewed through the API; generate a new one");
