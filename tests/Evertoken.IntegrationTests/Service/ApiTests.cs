@@ -67,7 +67,8 @@ public sealed class ApiTests
         rotated.Body!["version"]!.GetValue<long>().ShouldBe(2);
         var skipped = await SendAsync(service.Admin, HttpMethod.Post, "v1/tokens/imported/rotate");
         skipped.Body!["rotated"]!.GetValue<bool>().ShouldBeFalse();
-        skipped.Body!["skipped"]!.GetValue<string>().ShouldContain("cannot be renewed");
+        skipped.Body!["skipped"]!.GetValue<string>().ShouldContain("never expires");
+        skipped.Body!["version"]!.GetValue<long>().ShouldBe(1);
 
         var check = await SendAsync(service.Admin, HttpMethod.Post, "v1/tokens/main/check");
         check.Status.ShouldBe(HttpStatusCode.OK);

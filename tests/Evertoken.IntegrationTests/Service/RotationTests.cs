@@ -100,9 +100,9 @@ public sealed class RotationTests
         (await service.Keeper.GetAsync("person", Ct)).Version.ShouldBe(2);
 
         // The 60-day token is not renewed again on the next pass.
-        var seq = service.LastSeq;
+        var seq = await service.MarkAsync();
         await service.RunWorkerAsync();
-        service.CallsTo("/oauth/access_token", seq).ShouldBe(0);
+        (await service.CallsToAsync("/oauth/access_token", seq)).ShouldBe(0);
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class RotationTests
         await using var service = await TestService.StartAsync();
         var old = service.MintSystemUserToken(TimeSpan.FromHours(12));
         await service.AddTokenAsync("hot", old);
-        var before = service.LastSeq;
+        var before = await service.MarkAsync();
         var keeper = service.Keeper;
 
         var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -123,7 +123,7 @@ public sealed class RotationTests
         start.SetResult();
         var tokens = await Task.WhenAll(readers);
 
-        service.CallsTo("/oauth/access_token", before).ShouldBe(1);
+        (await service.CallsToAsync("/oauth/access_token", before)).ShouldBe(1);
         tokens.ShouldAllBe(t => t.Version == 2);
         tokens.Select(t => t.Value).Distinct().Count().ShouldBe(1);
         tokens[0].Value.ShouldNotBe(old);

@@ -178,10 +178,40 @@ internal sealed class TestService : IAsyncDisposable
         return JsonNode.Parse(body)!["data"]!.AsObject();
     }
 
-    /// <summary>Graph calls the emulator received on a path (e.g. <c>/oauth/access_token</c>).</summary>
-    public int CallsTo(string path, long afterSeq = 0) => Emulator.Calls.Count(c => c.Path == path && c.Seq > afterSeq);
+    /// <summary>
+    /// Graph calls the emulator received on a path (e.g. <c>/oauth/access_token</c>) after <paramref name="afterSeq"/>
+    /// (a value of <see cref="MarkAsync"/>), up to now.
+    /// </summary>
+    public async Task<int> CallsToAsync(string path, long afterSeq = 0)
+    {
+        var upTo = await MarkAsync();
+        return Emulator.Calls.Count(c => c.Path == path && c.Seq > afterSeq && c.Seq < upTo);
+    }
 
-    public long LastSeq => Emulator.Calls.Count == 0 ? 0 : Emulator.Calls[^1].Seq;
+    /// <summary>
+    /// A point in the emulator's call log. The emulator records a call after answering it, so a sentinel call
+    /// (<c>GET /me</c>) is made and its number returned once every call numbered before it is in the log.
+    /// </summary>
+    public async Task<long> MarkAsync()
+    {
+        using (await _emulatorHttp.GetAsync($"v25.0/me?access_token={Uri.EscapeDataString(Sample.SystemUserToken)}", Ct))
+        {
+        }
+
+        long mark = 0;
+        await Eventually.TrueAsync(() =>
+        {
+            var calls = Emulator.Calls;
+            if (calls.LastOrDefault(c => c.Path == "/me") is not { } sentinel)
+            {
+                return false;
+            }
+
+            mark = sentinel.Seq;
+            return calls.Count(c => c.Seq <= mark) == mark - calls[0].Seq + 1;
+        }, "the emulator recorded every call");
+        return mark;
+    }
 
     public async ValueTask DisposeAsync()
     {
