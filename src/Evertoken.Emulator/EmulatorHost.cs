@@ -1,5 +1,6 @@
 using System.Net;
 using Evertoken.Emulator.Internal;
+using Evertoken.Emulator.Netlify;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -7,7 +8,7 @@ namespace Evertoken.Emulator;
 
 /// <summary>
 /// The emulator running on Kestrel over loopback: Meta's Graph token and WhatsApp account endpoints plus the control
-/// API, serving one <see cref="EmulatorState"/>. Used in-process by tests and <c>evertoken sandbox</c>.
+/// API and a fake Netlify API (<see cref="Netlify"/>), serving one <see cref="EmulatorState"/>. Used in-process by tests and <c>evertoken sandbox</c>.
 /// </summary>
 public sealed class EmulatorHost : IAsyncDisposable
 {
@@ -35,6 +36,9 @@ public sealed class EmulatorHost : IAsyncDisposable
     /// <exception cref="InvalidOperationException">When the host was started with <see cref="EmulatorOptions.SeedSample"/> off.</exception>
     public SampleWorld Sample => State.Sample ?? throw new InvalidOperationException("The emulator was started without the sample world (SeedSample = false).");
 
+    /// <summary>The fake Netlify API served under <c>/netlify/</c> (same as <c>State.Netlify</c>).</summary>
+    public NetlifyFake Netlify => State.Netlify;
+
     /// <summary>The recorded Graph calls (same as <c>GET /_emulator/calls</c>).</summary>
     public IReadOnlyList<RecordedCall> Calls => State.Calls;
 
@@ -52,6 +56,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         if (options.SeedSample)
         {
             state.SeedSample();
+            state.SeedNetlifySample();
         }
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -73,6 +78,8 @@ public sealed class EmulatorHost : IAsyncDisposable
 
         var app = builder.Build();
         app.MapEmulator(state, options.ConfigureGraph);
+        // The Netlify fake rides along so a sandbox or test can point a Netlify sink at the same host.
+        app.MapNetlifyFake(state.Netlify);
         options.ConfigureEndpoints?.Invoke(app, state);
         await app.StartAsync(ct);
 

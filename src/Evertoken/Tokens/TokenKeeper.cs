@@ -122,14 +122,16 @@ public sealed partial class TokenKeeper : ITokenKeeper
     {
         var name = token.Name;
         var kind = token.Current.Data.Kind;
+        // A never-expiring token is left alone: Meta's refresh (set_token_expires_in_60_days) would swap it for one
+        // that expires in 60 days, a worse token than the one we have.
         if (!RefreshPolicy.IsRenewable(kind) || token.Current.Data.ExpiresAt is null)
         {
             EvertokenTelemetry.Refreshes.Add(1, Tag("token", name), Tag("outcome", "skipped"));
             return new RefreshOutcome(current, false, Skipped: kind == TokenKind.Unknown
-                ? "The token's kind is not known yet; check it first"
+                ? "The token's kind is not known yet; check it first."
                 : token.Current.Data.ExpiresAt is null
-                    ? "The token never expires, so there is nothing to renew; if Meta revoked it, generate a new one"
-                    : $"A {kind} token cannot be renewed through the API; generate a new one");
+                    ? $"A {kind} token that never expires needs no renewal (a refresh would make it expire in 60 days); generate a new one to replace it."
+                    : $"A {kind} token cannot be renewed through the API; generate a new one.");
         }
 
         var app = token.AppId is { } appId ? await _store.GetAppAsync(appId, ct).ConfigureAwait(false) : null;
