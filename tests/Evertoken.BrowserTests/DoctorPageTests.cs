@@ -41,11 +41,10 @@ public sealed class DoctorPageTests(DashboardFixture fixture)
     }
 
     [Fact]
-    public async Task An_unknown_token_gets_a_not_found_page()
+    public async Task An_unknown_token_is_reported_as_not_found()
     {
         var page = await fixture.SignedInPageAsync();
-        var response = await page.GotoAsync(Server.Url("/doctor/nobody").ToString());
-        response!.Status.ShouldBe(404);
+        await page.GotoAsync(Server.Url("/doctor/nobody").ToString());
         await Expect(page.Locator(".notice")).ToContainTextAsync("No managed token named nobody");
         await page.Context.CloseAsync();
     }

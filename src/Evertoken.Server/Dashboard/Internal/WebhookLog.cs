@@ -91,7 +91,7 @@ internal static class WebhookLog
             e.PhoneNumberId, e.Wamid, e.Status, e.MessageType, what ?? "", who, stored.DuplicateCount, Pretty(e.RawJson));
     }
 
-    private static ServerSentEventsResult<EventRow> Stream(
+    private static ServerSentEventsResult<EventRow?> Stream(
         IWebhookInbox inbox, HttpContext context, string? kind, string? phone, string? status, string? wamid, string? type, long? after, DateTimeOffset? since)
     {
         // EventSource sends the last id it saw when it reconnects; it wins over the id the page started from.
@@ -100,26 +100,42 @@ internal static class WebhookLog
         return TypedResults.ServerSentEvents(Follow(inbox, filter, context.RequestAborted));
     }
 
-    private static async IAsyncEnumerable<SseItem<EventRow>> Follow(IWebhookInbox inbox, WebhookEventQuery query, [EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<SseItem<EventRow?>> Follow(IWebhookInbox inbox, WebhookEventQuery query, [EnumeratorCancellation] CancellationToken ct)
     {
+        // A first "ping" sends the headers at once (EventSource reports the stream open), and one every
+        // PingEvery quiet polls keeps proxies from closing an idle connection.
+        yield return Ping;
+        var quiet = 0;
         // Real time, not the injected clock: this is how often a browser is updated, and a test's frozen clock must not stop it.
         using var timer = new PeriodicTimer(PollInterval, TimeProvider.System);
-        do
+        while (await WaitAsync(timer, ct))
         {
             WebhookEventPage page;
+            var sent = false;
             do
             {
                 page = await inbox.QueryEventsAsync(query, ct);
                 foreach (var e in page.Events)
                 {
-                    yield return new SseItem<EventRow>(Row(e), "webhook") { EventId = e.Id.ToString(CultureInfo.InvariantCulture) };
+                    yield return new SseItem<EventRow?>(Row(e), "webhook") { EventId = e.Id.ToString(CultureInfo.InvariantCulture) };
                     query = query with { After = e.Id };
+                    sent = true;
                 }
             }
             while (page.NextAfter is not null);
+
+            quiet = sent ? 0 : quiet + 1;
+            if (quiet >= PingEvery)
+            {
+                quiet = 0;
+                yield return Ping;
+            }
         }
-        while (await WaitAsync(timer, ct));
     }
+
+    private const int PingEvery = 15;
+
+    private static SseItem<EventRow?> Ping => new(null, "ping");
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
     {
