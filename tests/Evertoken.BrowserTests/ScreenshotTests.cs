@@ -26,7 +26,8 @@ public sealed class ScreenshotTests(DashboardFixture fixture)
         {
             await page.GotoAsync(Server.Url(path).ToString());
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{name}-{width}x{height}.png"), FullPage = true });
+            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{name}-{width}x{height}.png") });
+            await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"{name}-{width}x{height}-full.png"), FullPage = true });
             var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
             overflow.ShouldBeLessThanOrEqualTo(0, $"{path} scrolls sideways at {width} px");
         }
@@ -34,7 +35,7 @@ public sealed class ScreenshotTests(DashboardFixture fixture)
         await page.GotoAsync(Server.Url("/login").ToString());
         await page.Context.ClearCookiesAsync();
         await page.GotoAsync(Server.Url("/login").ToString());
-        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"login-{width}x{height}.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, $"login-{width}x{height}.png") });
         await page.Context.CloseAsync();
     }
 

@@ -43,6 +43,23 @@ public sealed class TokensPageTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task Forms_post_through_Blazor_enhanced_navigation_without_reloading_the_page()
+    {
+        var page = await fixture.SignedInPageAsync();
+        (await page.EvaluateAsync<bool>("() => typeof window.Blazor === 'object'")).ShouldBeTrue("blazor.web.js is served and loaded");
+        await page.EvaluateAsync("() => { window.sameDocument = true; }");
+        await page.Locator("article[data-token=forever]").GetByRole(AriaRole.Button, new() { Name = "Check now" }).ClickAsync();
+        await Expect(page.Locator("article[data-token=forever]").GetByTestId("card-notice")).ToContainTextAsync("Checked.");
+        (await page.EvaluateAsync<bool>("() => window.sameDocument === true")).ShouldBeTrue("the form was enhanced, not a full reload");
+
+        // The countdown script keeps running on the patched page.
+        var countdown = page.Locator("article[data-token=main]").GetByTestId("countdown");
+        var text = await countdown.TextContentAsync();
+        await Expect(countdown).Not.ToHaveTextAsync(text!);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Check_now_asks_Meta_and_says_what_it_answered()
     {
         var page = await fixture.SignedInPageAsync();

@@ -66,6 +66,7 @@ public static class DashboardExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseAntiforgery();
         app.MapDashboardAssets();
+        app.MapBlazorScript();
         app.MapDashboardSession();
         app.MapDashboardEventStream();
         app.MapRazorComponents<App>();

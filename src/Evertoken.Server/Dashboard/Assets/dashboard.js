@@ -60,11 +60,34 @@
     return el;
   }
 
+  // A table cell with the column name the phone layout shows beside it.
+  function cell(label, className, value) {
+    var td = text("td", className, value);
+    td.setAttribute("data-label", label);
+    return td;
+  }
+
+  // "2026-01-02T03:04:05.678+00:00" → "2026-01-02 03:04 UTC", as the server writes it.
+  function utc(iso) {
+    var d = new Date(iso);
+    if (isNaN(d)) return iso;
+    return d.toISOString().slice(0, 16).replace("T", " ") + " UTC";
+  }
+
   function tone(row) {
     if (row.kind === "Error" || row.status === "failed") return "bad";
     if (row.kind === "Status") return row.status === "read" || row.status === "delivered" ? "ok" : "idle";
     if (row.kind === "Message") return "info";
     return "idle";
+  }
+
+  // Streams open on this page; closed when Blazor's enhanced navigation swaps the page.
+  var sources = [];
+
+  function stream(url) {
+    var source = new EventSource(url);
+    sources.push(source);
+    return source;
   }
 
   // The webhook log: rows rendered by the server, then new ones from the event stream.
@@ -73,7 +96,7 @@
     if (!log || !window.EventSource) return;
     var body = log.querySelector("tbody");
     var state = document.getElementById("stream-state");
-    var source = new EventSource(log.getAttribute("data-stream"));
+    var source = stream(log.getAttribute("data-stream"));
     source.onopen = function () { if (state) state.textContent = "live"; };
     source.onerror = function () { if (state) state.textContent = "reconnecting"; };
     source.addEventListener("webhook", function (message) {
@@ -85,15 +108,15 @@
       tr.setAttribute("data-id", row.id);
       tr.setAttribute("data-kind", row.kind);
       tr.className = "new";
-      tr.appendChild(text("td", "nowrap", row.received_at.replace("T", " ").replace(/\.\d+/, "").replace(/(\+00:00|Z)$/, " UTC")));
-      var kind = text("td", "", "");
+      tr.appendChild(cell("Received", "nowrap", utc(row.received_at)));
+      var kind = cell("Kind", "", "");
       kind.appendChild(text("span", "badge small tone-" + tone(row), row.kind));
       tr.appendChild(kind);
-      tr.appendChild(text("td", "", row.what));
-      tr.appendChild(text("td", "wrap", row.who || ""));
-      tr.appendChild(text("td", "wrap mono", row.wamid || ""));
-      tr.appendChild(text("td", "", row.phone_number_id || ""));
-      var view = text("td", "", "");
+      tr.appendChild(cell("What", "", row.what + (row.duplicates > 0 ? " (+" + row.duplicates + " redelivered)" : "")));
+      tr.appendChild(cell("Who", "wrap", row.who || ""));
+      tr.appendChild(cell("wamid", "wrap mono", row.wamid || ""));
+      tr.appendChild(cell("Phone number id", "", row.phone_number_id || ""));
+      var view = cell("Payload", "", "");
       var details = document.createElement("details");
       details.appendChild(text("summary", "", "Payload"));
       details.appendChild(text("pre", "payload", row.raw));
@@ -111,7 +134,7 @@
   function statuses() {
     var list = document.getElementById("statuses");
     if (!list || !window.EventSource) return;
-    var source = new EventSource(list.getAttribute("data-stream"));
+    var source = stream(list.getAttribute("data-stream"));
     source.addEventListener("webhook", function (message) {
       var row = JSON.parse(message.data);
       if (row.kind !== "Status" && row.kind !== "Error") return;
@@ -119,14 +142,24 @@
       if (waiting) waiting.remove();
       var li = document.createElement("li");
       li.appendChild(text("span", "badge small tone-" + tone(row), row.status || row.kind));
-      li.appendChild(document.createTextNode(" " + row.received_at.replace("T", " ").replace(/\.\d+/, "").replace(/(\+00:00|Z)$/, " UTC")));
+      li.appendChild(document.createTextNode(" " + utc(row.received_at)));
       list.appendChild(li);
     });
   }
 
-  countdown();
+  function init() {
+    sources.forEach(function (s) { s.close(); });
+    sources = [];
+    countdown();
+    copyButtons();
+    webhookLog();
+    statuses();
+  }
+
+  init();
   setInterval(countdown, 1000);
-  copyButtons();
-  webhookLog();
-  statuses();
+  // Enhanced navigation and enhanced forms replace the page without running this script again.
+  if (window.Blazor && window.Blazor.addEventListener) {
+    window.Blazor.addEventListener("enhancedload", init);
+  }
 })();

@@ -13,6 +13,9 @@ internal static class Format
     /// <summary>A UTC time for people.</summary>
     public static string Date(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
+    /// <summary>A UTC day, for axes.</summary>
+    public static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
     /// <summary>A UTC time for people, or a dash.</summary>
     public static string Date(DateTimeOffset? at) => at is { } a ? Date(a) : "—";
 
