@@ -94,37 +94,45 @@ public static class TokensApi
         return TypedResults.Created($"/v1/tokens/{Uri.EscapeDataString(added.Name)}", View(added, time.GetUtcNow(), sinks, sinkConfig));
     }
 
-    private static async Task<Results<Ok<RotationView>, NotFound<ProblemDetails>>> RotateAsync(string name, ITokenStore store, ITokenKeeper keeper, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<RotationView>, NotFound<ProblemDetails>>> RotateAsync(string name, ITokenStore store, ITokenKeeper keeper, ClaimsPrincipal user, TimeProvider time, CancellationToken ct) =>
+        await RotateTokenAsync(name, store, keeper, user.Actor(), time, ct) is { } rotation ? TypedResults.Ok(rotation) : NotFound(name);
+
+    /// <summary>Rotates a token now and audits the request (shared by the API and the dashboard); null when there is no such token.</summary>
+    internal static async Task<RotationView?> RotateTokenAsync(string name, ITokenStore store, ITokenKeeper keeper, string actor, TimeProvider time, CancellationToken ct)
     {
         if (await store.GetTokenAsync(name, ct) is null)
         {
-            return NotFound(name);
+            return null;
         }
 
         var outcome = await keeper.RefreshAsync(name, rejectedVersion: null, ct);
-        await store.AppendAuditAsync(new AuditEntry { At = time.GetUtcNow(), Action = "token.rotate_requested", Actor = user.Actor(), TokenName = name, Detail = outcome.Rotated ? $"version {outcome.Current.Version}" : outcome.Error?.Message ?? outcome.Skipped }, ct);
-        return TypedResults.Ok(new RotationView(name, outcome.Rotated, outcome.Current.Version, outcome.Current.Fingerprint, outcome.Current.ExpiresAt, outcome.Error?.Message, outcome.Skipped));
+        await store.AppendAuditAsync(new AuditEntry { At = time.GetUtcNow(), Action = "token.rotate_requested", Actor = actor, TokenName = name, Detail = outcome.Rotated ? $"version {outcome.Current.Version}" : outcome.Error?.Message ?? outcome.Skipped }, ct);
+        return new RotationView(name, outcome.Rotated, outcome.Current.Version, outcome.Current.Fingerprint, outcome.Current.ExpiresAt, outcome.Error?.Message, outcome.Skipped);
     }
 
     private static async Task<Results<Ok<TokenCheckOutcome>, NotFound<ProblemDetails>>> CheckAsync(string name, ITokenStore store, ITokenKeeper keeper, CancellationToken ct) =>
         await store.GetTokenAsync(name, ct) is null ? NotFound(name) : TypedResults.Ok(await keeper.CheckAsync(name, ct));
 
-    private static async Task<Results<Ok<Diagnosis>, NotFound<ProblemDetails>>> DiagnoseAsync(string name, ITokenStore store, TokenDoctor doctor, CancellationToken ct)
+    private static async Task<Results<Ok<Diagnosis>, NotFound<ProblemDetails>>> DiagnoseAsync(string name, ITokenStore store, TokenDoctor doctor, CancellationToken ct) =>
+        await DiagnoseTokenAsync(name, store, doctor, ct) is { } diagnosis ? TypedResults.Ok(diagnosis) : NotFound(name);
+
+    /// <summary>Runs the doctor on a managed token (shared by the API and the dashboard); null when there is no such token.</summary>
+    internal static async Task<Diagnosis?> DiagnoseTokenAsync(string name, ITokenStore store, TokenDoctor doctor, CancellationToken ct)
     {
         if (await store.GetTokenAsync(name, ct) is not { } token)
         {
-            return NotFound(name);
+            return null;
         }
 
         var app = token.AppId is { } appId ? await store.GetAppAsync(appId, ct) : null;
-        return TypedResults.Ok(await doctor.DiagnoseAsync(new DoctorRequest
+        return await doctor.DiagnoseAsync(new DoctorRequest
         {
             Token = token.Current.Data.Value,
             AppId = token.AppId,
             AppSecret = app?.AppSecret,
             PhoneNumberId = token.PhoneNumberId,
             WabaId = token.WabaId,
-        }, ct));
+        }, ct);
     }
 
     private static async Task<Results<Ok<List<VersionView>>, NotFound<ProblemDetails>>> HistoryAsync(string name, ITokenStore store, CancellationToken ct)
@@ -134,20 +142,30 @@ public static class TokensApi
             return NotFound(name);
         }
 
-        var history = await store.GetHistoryAsync(name, ct);
-        return TypedResults.Ok(history.Select(v => new VersionView(v.Number, v.Data.Fingerprint, v.Data.Kind, v.Data.IssuedAt, v.Data.ExpiresAt, v.Data.Source, v.CreatedAt, v.RevokedAt)).ToList());
+        return TypedResults.Ok(await HistoryOfAsync(name, store, ct));
     }
 
-    private static async Task<Results<NoContent, NotFound<ProblemDetails>>> DeleteAsync(string name, ITokenStore store, ITokenKeeper keeper, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
+    /// <summary>The versions of a token as <c>GET history</c> shows them, newest first (shared by the API and the dashboard).</summary>
+    internal static async Task<List<VersionView>> HistoryOfAsync(string name, ITokenStore store, CancellationToken ct)
+    {
+        var history = await store.GetHistoryAsync(name, ct);
+        return history.Select(v => new VersionView(v.Number, v.Data.Fingerprint, v.Data.Kind, v.Data.IssuedAt, v.Data.ExpiresAt, v.Data.Source, v.CreatedAt, v.RevokedAt)).ToList();
+    }
+
+    private static async Task<Results<NoContent, NotFound<ProblemDetails>>> DeleteAsync(string name, ITokenStore store, ITokenKeeper keeper, ClaimsPrincipal user, TimeProvider time, CancellationToken ct) =>
+        await DeleteTokenAsync(name, store, keeper, user.Actor(), time, ct) ? TypedResults.NoContent() : NotFound(name);
+
+    /// <summary>Deletes a token and its history, evicts it and audits it (shared by the API and the dashboard); false when there was none.</summary>
+    internal static async Task<bool> DeleteTokenAsync(string name, ITokenStore store, ITokenKeeper keeper, string actor, TimeProvider time, CancellationToken ct)
     {
         if (!await store.RemoveTokenAsync(name, ct))
         {
-            return NotFound(name);
+            return false;
         }
 
         keeper.Evict(name);
-        await store.AppendAuditAsync(new AuditEntry { At = time.GetUtcNow(), Action = "token.removed", Actor = user.Actor(), TokenName = name }, ct);
-        return TypedResults.NoContent();
+        await store.AppendAuditAsync(new AuditEntry { At = time.GetUtcNow(), Action = "token.removed", Actor = actor, TokenName = name }, ct);
+        return true;
     }
 
     private static async Task<Results<Ok<TokenValueView>, NotFound<ProblemDetails>, ForbidHttpResult>> ValueAsync(string name, ITokenStore store, ITokenKeeper keeper, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
@@ -171,7 +189,7 @@ public static class TokensApi
         return TypedResults.Ok(new TokenValueView(name, current.Version, current.Value, current.ExpiresAt, current.Proof));
     }
 
-    private static TokenView View(ManagedToken token, DateTimeOffset now, SinkDispatcher dispatcher, SinkObserver sinkConfig)
+    internal static TokenView View(ManagedToken token, DateTimeOffset now, SinkDispatcher dispatcher, SinkObserver sinkConfig)
     {
         var statuses = dispatcher.Statuses.Where(s => s.TokenName == token.Name).ToDictionary(s => s.Sink, StringComparer.Ordinal);
         var sinks = sinkConfig.SinksOf(token.Name).Select(s => statuses.TryGetValue(s.Name, out var st)
@@ -180,7 +198,7 @@ public static class TokensApi
         return new TokenView(TokenSummary.Of(token, now), sinks);
     }
 
-    private static Dictionary<string, string[]> Validate(string? name, string? value)
+    internal static Dictionary<string, string[]> Validate(string? name, string? value)
     {
         var problems = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(name) || name.Length > 100 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))

@@ -1,5 +1,6 @@
 using Evertoken.Hosting;
 using Evertoken.Server.Auth;
+using Evertoken.Server.Dashboard;
 using Evertoken.Server.Hosting;
 using Evertoken.Storage;
 using Evertoken.Telemetry;
@@ -78,6 +79,7 @@ public static class ServerServiceExtensions
             .AddMeter(EvertokenTelemetry.Name)
             .AddAspNetCoreInstrumentation()
             .AddPrometheusExporter());
+        services.AddEvertokenDashboard();
         settings.ConfigureServices?.Invoke(services);
         return services;
     }

@@ -1,0 +1,75 @@
+using Evertoken.Hosting;
+using Evertoken.Server.Auth;
+using Evertoken.Server.Dashboard.Components;
+using Evertoken.Server.Dashboard.Internal;
+using Evertoken.WhatsApp;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Evertoken.Server.Dashboard;
+
+/// <summary>
+/// The web dashboard: Razor components rendered on the server (static SSR, no WebAssembly, no circuit), one CSS file,
+/// one small script, behind the admin login. Token values never reach a page: cards show fingerprints only.
+/// </summary>
+public static class DashboardExtensions
+{
+    /// <summary>The policy of every dashboard page: the admin, signed in with the dashboard cookie.</summary>
+    public const string Policy = "dashboard";
+
+    /// <summary>Adds Razor components, antiforgery, Data Protection keys kept in the data folder, the login throttle and
+    /// what the pages read (the webhook inbox when no other part registered one).</summary>
+    public static IServiceCollection AddEvertokenDashboard(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddRazorComponents();
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "evertoken.antiforgery";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        });
+
+        // The session and antiforgery cookies are protected with these keys. Kept in the data folder (not ~/.aspnet) so a
+        // restart, a container rebuild or a second instance on the same folder keeps people signed in.
+        // REVIEW: the key ring is stored unencrypted, owner-only like the rest of the data folder; the master key could
+        // wrap it (an IXmlEncryptor over SecretProtector) if the folder is ever shared.
+        services.AddDataProtection().SetApplicationName("Evertoken");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<EvertokenOptions>, ILoggerFactory>((o, evertoken, logs) =>
+            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(evertoken.Value.ResolvedDataFolder, "dataprotection-keys")), logs));
+
+        services.AddAuthorizationBuilder().AddPolicy(Policy, p => p
+            .AddAuthenticationSchemes(EvertokenAuth.CookieScheme)
+            .RequireRole(EvertokenAuth.AdminRole));
+
+        services.TryAddSingleton<LoginThrottle>();
+        services.TryAddSingleton<TestMessageSender>();
+        services.AddHttpClient(TestMessageSender.HttpClientName);
+
+        // REVIEW: the webhook receiver registers the inbox too once it lands; this keeps the pages working without it
+        // and uses the same file (webhooks.db in the data folder).
+        services.TryAddSingleton<IWebhookInbox>(sp => new SqliteWebhookInbox(Options.Create(new WebhookInboxOptions
+        {
+            DatabasePath = Path.Combine(sp.GetRequiredService<IOptions<EvertokenOptions>>().Value.ResolvedDataFolder, "webhooks.db"),
+        })));
+        return services;
+    }
+
+    /// <summary>Maps the pages (<c>/</c>, <c>/login</c>, <c>/doctor/{name}</c>, <c>/send</c>, <c>/webhooks</c>, <c>/keys</c>,
+    /// <c>/alerts</c>, <c>/audit</c>), <c>POST /logout</c>, the event stream and the static files.</summary>
+    public static WebApplication MapDashboard(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseAntiforgery();
+        app.MapDashboardAssets();
+        app.MapBlazorScript();
+        app.MapDashboardSession();
+        app.MapDashboardEventStream();
+        app.MapRazorComponents<App>();
+        return app;
+    }
+}
