@@ -32,8 +32,8 @@ public sealed class PostgresRefreshLock(NpgsqlDataSource dataSource) : IRefreshL
     public long KeyOf(string tokenName) => PostgresSchema.LockKey($"evertoken.refresh:{_namespace}:{tokenName}");
 
     /// <inheritdoc />
-    /// <remarks>Waits as long as another instance holds the lock (a refresh is one or two Graph calls); cancelling
-    /// the token cancels the wait. Dispose the handle to release the lock and the connection.</remarks>
+    /// <remarks>Waits as long as another instance holds the lock (a refresh is one or two Graph calls, bounded by
+    /// the Graph timeout), with no command timeout; cancelling the token cancels the wait. Dispose the handle to release the lock and the connection.</remarks>
     /// <exception cref="NpgsqlException">The database cannot be reached.</exception>
     public async ValueTask<IAsyncDisposable> AcquireAsync(string tokenName, CancellationToken cancellationToken = default)
     {
@@ -49,7 +49,9 @@ public sealed class PostgresRefreshLock(NpgsqlDataSource dataSource) : IRefreshL
                 await name.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection))
+            // No command timeout (Npgsql's default is 30 s): the holder may legitimately take longer (Graph retries,
+            // timeouts), and it releases the lock when it finishes or dies; the caller's token still cancels the wait.
+            await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection) { CommandTimeout = 0 })
             {
                 take.Parameters.AddWithValue("key", key);
                 await take.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

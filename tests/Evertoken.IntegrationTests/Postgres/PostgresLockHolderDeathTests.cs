@@ -62,14 +62,26 @@ public sealed class PostgresLockHolderDeathTests : IAsyncLifetime
         var holderName = (string)(await _cluster.Database.ScalarAsync(
             $"SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND {KeyMatch(key)}", Ct))!;
         var holder = _servers.Single(s => holderName.Contains($"(pid {s.Pid} ", StringComparison.Ordinal));
+        // Mid-refresh: the holder's exchange reached the emulator (the one-shot fault is used up) and hangs there.
+        using var control = new HttpClient { BaseAddress = _cluster.Emulator.BaseUrl };
+        await Poll.UntilAsync(async () => (await control.GetStringAsync("_emulator/faults", Ct)).Trim() == "[]", "the holder's exchange reaches the emulator");
         _cluster.Emulator.Calls.Count(c => c.Path == "/oauth/access_token").ShouldBe(0, "the holder's exchange is still held by the fault");
 
         holder.Kill();
 
         await Should.ThrowAsync<HttpRequestException>(() => reads[holder]);
         var survivors = _servers.Where(s => s != holder).ToList();
-        var served = await Task.WhenAll(survivors.Select(s => reads[s]));
-        served.Select(v => v.Version).ShouldBe([2L, 2L]);
+        ValueView[] served;
+        try
+        {
+            served = await Task.WhenAll(survivors.Select(s => reads[s]));
+        }
+        catch (HttpRequestException e)
+        {
+            throw new InvalidOperationException($"A survivor failed: {e.Message}\n{string.Join("\n---\n", survivors.Select(s => s.Output))}", e);
+        }
+
+        served.Select(v => v.Version).ShouldBe([2L, 2L], string.Join("\n---\n", survivors.Select(s => s.Output)));
         served[0].Value.ShouldBe(served[1].Value);
         served[0].Value.ShouldNotBe(original.Current.Data.Value);
 
