@@ -3,6 +3,7 @@ using Evertoken.Graph;
 using Evertoken.Hosting;
 using Evertoken.Sinks.Internal;
 using Evertoken.Storage;
+using Evertoken.Storage.Internal;
 using Evertoken.Tokens;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -38,14 +39,18 @@ public static class ServiceCollectionExtensions
 
         services.AddHttpClient<GraphClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
         services.TryAddSingleton(sp => MasterKeyProvider.Load(KeyOptions(sp.GetRequiredService<IOptions<EvertokenOptions>>().Value)).Protector);
+        services.TryAddSingleton(sp => new PostgresDatabase(sp.GetRequiredService<IOptions<EvertokenOptions>>().Value.PostgresConnectionString!));
         services.TryAddSingleton<ITokenStore>(CreateStore);
+        services.TryAddSingleton<IClientKeyStore>(CreateClientKeyStore);
         services.TryAddSingleton<RefreshPolicy>();
-        services.TryAddSingleton<IRefreshLock, NoRefreshLock>();
+        services.TryAddSingleton<IRefreshLock>(sp => IsPostgres(sp) ? new PostgresRefreshLock(sp.GetRequiredService<PostgresDatabase>().DataSource) : new NoRefreshLock());
         services.TryAddSingleton<TokenKeeper>();
         services.TryAddSingleton<ITokenKeeper>(sp => sp.GetRequiredService<TokenKeeper>());
         services.TryAddTransient<TokenDoctor>();
         services.TryAddTransient<TokenRegistrar>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EvertokenInitializer>());
+        // Idle unless the store is Postgres: then it evicts cached tokens another instance replaced.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgresTokenChangeListener>());
 
         services.AddSinksAndAlerts();
         services.TryAddSingleton<SinkObserver>();
@@ -89,7 +94,19 @@ public static class ServiceCollectionExtensions
             StoreKind.Sqlite => new SqliteTokenStore(
                 new SqliteStoreOptions { DatabasePath = o.DatabasePath ?? Path.Combine(o.ResolvedDataFolder, EvertokenPaths.DatabaseFileName) },
                 sp.GetRequiredService<SecretProtector>(), time),
-            _ => throw new NotSupportedException($"The {o.Store} store needs its package registered (AddEvertokenPostgres)."),
+            StoreKind.Postgres => new PostgresTokenStore(sp.GetRequiredService<PostgresDatabase>().DataSource, sp.GetRequiredService<SecretProtector>(), time),
+            _ => throw new NotSupportedException($"Unknown store kind {o.Store}."),
         };
     }
+
+    // Client keys live beside the tokens; the in-memory store keeps them in the data folder's SQLite file.
+    private static IClientKeyStore CreateClientKeyStore(IServiceProvider sp)
+    {
+        var o = sp.GetRequiredService<IOptions<EvertokenOptions>>().Value;
+        return o.Store == StoreKind.Postgres
+            ? new PostgresClientKeyStore(sp.GetRequiredService<PostgresDatabase>().DataSource, sp.GetRequiredService<TimeProvider>())
+            : new SqliteClientKeyStore(o.DatabasePath ?? Path.Combine(o.ResolvedDataFolder, EvertokenPaths.DatabaseFileName));
+    }
+
+    private static bool IsPostgres(IServiceProvider sp) => sp.GetRequiredService<IOptions<EvertokenOptions>>().Value.Store == StoreKind.Postgres;
 }
