@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Evertoken.Graph;
 using Evertoken.Tokens;
@@ -24,11 +23,13 @@ public sealed partial class TokenHandler : DelegatingHandler
     // Meta's error envelopes are a few hundred bytes; anything much larger is not one.
     private const long MaxErrorBodyBytes = 64 * 1024;
     private const int InvalidTokenCode = 190;
+    private const string AuthorizationHeader = "Authorization";
 
     private readonly ITokenKeeper _keeper;
     private readonly bool _timestampedProof;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private PreparedToken? _prepared;
 
     /// <summary>Creates a handler for the managed token <paramref name="tokenName"/> sending the classic proof.</summary>
     /// <exception cref="ArgumentException">When <paramref name="tokenName"/> is empty.</exception>
@@ -108,48 +109,55 @@ public sealed partial class TokenHandler : DelegatingHandler
 
     private void Apply(HttpRequestMessage request, CurrentToken token)
     {
+        // Hot path: the header value and the proof parameter are built once per token version, not per request.
+        var prepared = _prepared;
+        if (prepared is null || !ReferenceEquals(prepared.Token, token))
+        {
+            prepared = new PreparedToken(token, "Bearer " + token.Value, token.Proof is { } proof ? "appsecret_proof=" + proof : null);
+            _prepared = prepared;
+        }
+
+        var proofParameter = prepared.ProofParameter;
         if (_timestampedProof && token.HasAppSecret)
         {
             var now = _time.GetUtcNow().ToUnixTimeSeconds();
-            Apply(request, token, token.ProofAt(now), now);
+            proofParameter = string.Concat("appsecret_proof=", token.ProofAt(now), "&appsecret_time=", now.ToString(CultureInfo.InvariantCulture));
         }
-        else
-        {
-            Apply(request, token, token.Proof, null);
-        }
+
+        Apply(request, prepared.Authorization, proofParameter);
     }
 
     /// <summary>Sets the bearer header and the proof parameters. Most requests take the fast path: the query has none
     /// of our parameters yet, so they are appended without parsing the query.</summary>
-    internal static void Apply(HttpRequestMessage request, CurrentToken token, string? proof, long? proofTime)
+    internal static void Apply(HttpRequestMessage request, string authorization, string? proofParameter)
     {
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
+        // Stored as the raw value: no AuthenticationHeaderValue to format again for every request on the wire.
+        request.Headers.Authorization = null;
+        request.Headers.TryAddWithoutValidation(AuthorizationHeader, authorization);
         if (request.RequestUri is not { } uri)
         {
             return;
         }
 
-        var text = uri.IsAbsoluteUri ? uri.AbsoluteUri : uri.OriginalString;
+        // HttpClient builds an absolute URI from BaseAddress, whose original string is the full address: no re-escaping needed.
+        var text = uri.OriginalString;
         var queryStart = text.IndexOf('?', StringComparison.Ordinal);
         var hasOurs = queryStart >= 0
             && (text.IndexOf("access_token", queryStart, StringComparison.Ordinal) >= 0 || text.IndexOf("appsecret_", queryStart, StringComparison.Ordinal) >= 0);
-        if (proof is null && !hasOurs)
+        if (proofParameter is null && !hasOurs)
         {
             return;
         }
 
-        var ours = proof is null ? null
-            : proofTime is { } t ? string.Concat("appsecret_proof=", proof, "&appsecret_time=", t.ToString(CultureInfo.InvariantCulture))
-            : "appsecret_proof=" + proof;
         string rebuilt;
         if (!hasOurs && !text.Contains('#', StringComparison.Ordinal))
         {
             var separator = queryStart < 0 ? "?" : queryStart == text.Length - 1 || text.EndsWith('&') ? "" : "&";
-            rebuilt = string.Concat(text, separator, ours);
+            rebuilt = string.Concat(text, separator, proofParameter);
         }
         else
         {
-            rebuilt = Rebuild(text, ours);
+            rebuilt = Rebuild(text, proofParameter);
         }
 
         request.RequestUri = new Uri(rebuilt, uri.IsAbsoluteUri ? UriKind.Absolute : UriKind.Relative);
@@ -218,6 +226,9 @@ public sealed partial class TokenHandler : DelegatingHandler
             return false;
         }
     }
+
+    /// <summary>What a token version puts on a request, computed once per version.</summary>
+    private sealed record PreparedToken(CurrentToken Token, string Authorization, string? ProofParameter);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Graph rejected token {Name} version {Version} (code 190); retrying once with version {NewVersion}")]
     private static partial void LogRetrying(ILogger logger, string name, long version, long newVersion);
