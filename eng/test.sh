@@ -20,6 +20,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 dotnet restore Evertoken.slnx || fail "dotnet restore failed"
 dotnet build Evertoken.slnx -c Release --no-restore || fail "dotnet build failed"
 
+# The package test (IntegrationTests/Library/PackageTests) packs the Release build above and installs the tool.
+export EVERTOKEN_TEST_PACK=1
 dotnet test --solution Evertoken.slnx -c Release --no-build --report-xunit-trx --results-directory "$results" "$@"
 rc=$?
 

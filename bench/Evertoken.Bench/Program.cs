@@ -1,7 +1,13 @@
-// `store`: token reads on SQLite beside PostgreSQL (StoreBench.cs; bench/run-postgres.sh).
-if (args is ["store", ..])
+// Each benchmark dispatches on its first argument; every bench/run-*.sh script names its own.
+return args switch
 {
-    return await Evertoken.Bench.StoreBench.RunAsync(args[1..]);
-}
+    ["store", ..] => await Evertoken.Bench.StoreBench.RunAsync(args[1..]),      // bench/run-postgres.sh
+    ["handler", ..] => await Evertoken.Bench.HandlerBench.RunAsync(args[1..]),  // bench/run-handler.sh
+    _ => Usage(),
+};
 
-return 0;
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Evertoken.Bench <store|handler> [options]  (see bench/run-*.sh)");
+    return 1;
+}

@@ -5,6 +5,7 @@ using Evertoken.Sinks.Internal;
 using Evertoken.Storage;
 using Evertoken.Storage.Internal;
 using Evertoken.Tokens;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,9 @@ public static class ServiceCollectionExtensions
     /// <summary>
     /// Adds the store, the master key, the Graph client, the <see cref="TokenKeeper"/> and the doctor. Every part is
     /// registered with <c>TryAdd</c>, so a host can replace it. The options are validated at start and every problem is
-    /// listed in one message. Add <see cref="EvertokenBuilder.AddRefreshWorker"/> to renew tokens in the background.
+    /// listed in one message (an <see cref="OptionsValidationException"/> from the host's <c>StartAsync</c>). Add
+    /// <see cref="EvertokenBuilder.AddRefreshWorker"/> to renew tokens in the background, and
+    /// <see cref="HttpClientBuilderExtensions.AddEvertokenHandler"/> to put a token on an <see cref="HttpClient"/>.
     /// </summary>
     public static EvertokenBuilder AddEvertoken(this IServiceCollection services, Action<EvertokenOptions>? configure = null)
     {
@@ -37,7 +40,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IOptions<RefreshPolicyOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<EvertokenOptions>>().Value.Refresh));
         services.TryAddSingleton<IOptions<RefreshWorkerOptions>>(sp => Options.Options.Create(sp.GetRequiredService<IOptions<EvertokenOptions>>().Value.Worker));
 
-        services.AddHttpClient<GraphClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        AddGraphClient(services);
         services.TryAddSingleton(sp => MasterKeyProvider.Load(KeyOptions(sp.GetRequiredService<IOptions<EvertokenOptions>>().Value)).Protector);
         services.TryAddSingleton(sp => new PostgresDatabase(sp.GetRequiredService<IOptions<EvertokenOptions>>().Value.PostgresConnectionString!));
         services.TryAddSingleton<ITokenStore>(CreateStore);
@@ -62,15 +65,36 @@ public static class ServiceCollectionExtensions
     }
 
     /// <summary>
+    /// <c>AddEvertoken</c> with the options bound from <paramref name="configuration"/> (keys as in <see cref="EvertokenOptions"/>:
+    /// <c>Graph:BaseUrl</c>, <c>Store</c>, <c>Tokens:0:Name</c>, ...), then <paramref name="configure"/> on top.
+    /// </summary>
+    public static EvertokenBuilder AddEvertoken(this IServiceCollection services, IConfiguration configuration, Action<EvertokenOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<EvertokenOptions>().Bind(configuration);
+        return services.AddEvertoken(configure);
+    }
+
+    /// <summary>
     /// Registers the typed <see cref="Evertoken.WhatsApp.CloudApiClient"/> on the managed token <paramref name="tokenName"/>
     /// (bearer token, appsecret_proof, one renewal and retry on 190). <see cref="GraphClient"/> is registered by
-    /// <see cref="AddEvertoken"/>; its methods take the token to act on explicitly.
+    /// <see cref="AddEvertoken(IServiceCollection, Action{EvertokenOptions})"/>; its methods take the token to act on explicitly.
     /// </summary>
     public static IServiceCollection AddEvertokenCloudApi(this IServiceCollection services, string tokenName)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddHttpClient<Evertoken.WhatsApp.CloudApiClient>(http => http.Timeout = TimeSpan.FromSeconds(30)).AddEvertokenHandler(tokenName);
         return services;
+    }
+
+    // AddHttpClient<T> registers T with a plain Add; checking first keeps a host's own GraphClient registration.
+    private static void AddGraphClient(IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(GraphClient)))
+        {
+            services.AddHttpClient<GraphClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        }
     }
 
     private static MasterKeyOptions KeyOptions(EvertokenOptions o)

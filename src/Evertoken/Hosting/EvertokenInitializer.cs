@@ -1,3 +1,4 @@
+using Evertoken.Hosting.Internal;
 using Evertoken.Sinks;
 using Evertoken.Storage;
 using Evertoken.Tokens;
@@ -7,9 +8,14 @@ using Microsoft.Extensions.Options;
 
 namespace Evertoken.Hosting;
 
-/// <summary>At start: opens (migrates) the store, so a wrong master key stops the host at once, and adds the tokens
-/// declared in configuration that the store does not have yet.</summary>
-internal sealed partial class EvertokenInitializer(ITokenStore store, TokenRegistrar registrar, IOptions<EvertokenOptions> options, ILogger<EvertokenInitializer> logger) : IHostedService
+/// <summary>At start: opens (migrates) the store, so a wrong master key stops the host at once, adds the tokens
+/// declared in configuration that the store does not have yet, and warns about HttpClients whose token is missing.</summary>
+internal sealed partial class EvertokenInitializer(
+    ITokenStore store,
+    TokenRegistrar registrar,
+    IOptions<EvertokenOptions> options,
+    IEnumerable<HandlerTokenName> handlerTokens,
+    ILogger<EvertokenInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -35,10 +41,22 @@ internal sealed partial class EvertokenInitializer(ITokenStore store, TokenRegis
             var added = await registrar.RegisterAsync(registration, "config", cancellationToken).ConfigureAwait(false);
             LogAdded(logger, added.Name, added.Current.Data.Fingerprint, added.Health.Status);
         }
+
+        // Not an error: the token may be added later (CLI, API); until then those clients' requests fail.
+        foreach (var handler in handlerTokens.DistinctBy(h => (h.TokenName, h.ClientName)))
+        {
+            if (await store.GetTokenAsync(handler.TokenName, cancellationToken).ConfigureAwait(false) is null)
+            {
+                LogMissingHandlerToken(logger, handler.ClientName, handler.TokenName);
+            }
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Added configured token {Name} ({Fingerprint}), status {Status}")]
     private static partial void LogAdded(ILogger logger, string name, string fingerprint, TokenStatus status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The HttpClient '{Client}' uses the managed token '{Name}', which is not stored: its requests fail until the token is added")]
+    private static partial void LogMissingHandlerToken(ILogger logger, string client, string name);
 }

@@ -21,6 +21,7 @@ public sealed class SinkObserver(SinkDispatcher dispatcher, SinkFactory factory,
     /// <summary>The sinks of a token.</summary>
     public IReadOnlyList<NamedSink> SinksOf(string token) => _sinks.Value.TryGetValue(token, out var sinks) ? sinks : [];
 
+    /// <inheritdoc />
     public async Task OnRotatedAsync(ManagedToken token, TokenVersion previous, CancellationToken cancellationToken)
     {
         var sinks = SinksOf(token.Name);

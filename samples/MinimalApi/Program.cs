@@ -1,0 +1,4 @@
+using Evertoken.Samples.MinimalApi;
+
+var app = SampleApp.CreateApp(args);
+app.Run();

@@ -1,0 +1,4 @@
+using Evertoken.Samples.Worker;
+
+var host = SampleHost.CreateHost(args);
+host.Run();
