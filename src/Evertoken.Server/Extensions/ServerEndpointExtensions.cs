@@ -1,4 +1,5 @@
 using Evertoken.Server.Api;
+using Evertoken.Server.Proxy;
 
 namespace Evertoken.Server.Extensions;
 
@@ -17,6 +18,7 @@ public static class ServerEndpointExtensions
         app.MapTokensApi();
         app.MapClientKeysApi();
         app.MapAuditApi();
+        app.MapGraphProxy();
         return app;
     }
 }
