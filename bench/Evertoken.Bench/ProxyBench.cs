@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Evertoken.Bench;
+
+/// <summary>
+/// The proxy benchmark. In one run, on loopback: wrk against the upstream directly, the Evertoken proxy, bare YARP
+/// and nginx (all forwarding to the same upstream); a fixed-rate run (Evertoken vs YARP); token reads vs a plain
+/// endpoint; TokenKeeper.GetAsync in-process. Prints a table and the ratios. It measures; it asserts nothing.
+/// </summary>
+internal static class ProxyBench
+{
+    public static async Task<int> RunAsync(BenchSettings settings)
+    {
+        var hasWrk = OnPath("wrk");
+        var hasNginx = OnPath("nginx");
+        Console.WriteLine($"Evertoken proxy bench: {Environment.ProcessorCount} cores, .NET {Environment.Version}, wrk -t{settings.Threads} -c{settings.Connections} -d{settings.Duration}s (+{settings.Warmup}s warm-up), fixed rate {settings.Rate}/s");
+        if (!hasWrk)
+        {
+            Console.Error.WriteLine("wrk is not installed (bench/run-proxy.sh installs it): throughput rows are skipped.");
+        }
+
+        var rows = new List<Row>();
+        var servers = new List<ChildServer>();
+        ChildServer? nginx = null;
+        DirectoryInfo? nginxFolder = null;
+        try
+        {
+            var upstream = await ChildServer.StartBenchModeAsync("upstream (Kestrel)", "--serve-upstream");
+            servers.Add(upstream);
+            var evertoken = await ChildServer.StartBenchModeAsync("Evertoken proxy", "--serve-evertoken", upstream.BaseUrl.ToString());
+            servers.Add(evertoken);
+            var yarp = await ChildServer.StartBenchModeAsync("bare YARP", "--serve-yarp", upstream.BaseUrl.ToString());
+            servers.Add(yarp);
+            if (hasNginx)
+            {
+                (nginx, nginxFolder) = await NginxServer.StartAsync(upstream.BaseUrl);
+                servers.Add(nginx);
+            }
+
+            var proxyKey = await CreateKeyAsync(evertoken.BaseUrl, "proxy");
+            var readKey = await CreateKeyAsync(evertoken.BaseUrl, "read-token");
+            var graph = BenchData.GraphPath.TrimStart('/');
+            var targets = new List<(string Name, ChildServer Server, Uri Url, string? Key)>
+            {
+                ("upstream direct", upstream, new Uri(upstream.BaseUrl, graph), null),
+                ("Evertoken proxy", evertoken, new Uri(evertoken.BaseUrl, "graph/" + graph), proxyKey),
+                ("bare YARP", yarp, new Uri(yarp.BaseUrl, "graph/" + graph), null),
+            };
+            if (nginx is not null)
+            {
+                targets.Add(("nginx", nginx, new Uri(nginx.BaseUrl, "graph/" + graph), null));
+            }
+
+            foreach (var (name, _, url, key) in targets)
+            {
+                await CheckAnswersAsync(name, url, key, BenchData.PhoneNumber.Length);
+            }
+
+            if (hasWrk)
+            {
+                foreach (var (name, server, url, key) in targets)
+                {
+                    rows.Add(new Row("throughput", name, server, await MeasureAsync(url, settings, key)));
+                }
+            }
+
+            // Fixed rate: the added latency of the proxy at a realistic load, not at saturation.
+            var evertokenTarget = targets[1];
+            var yarpTarget = targets[2];
+            await FixedRateLoad.RunAsync(evertokenTarget.Url, settings.Rate, settings.Warmup, evertokenTarget.Key);
+            rows.Add(new Row($"fixed {settings.Rate}/s", "Evertoken proxy", evertoken, await FixedRateLoad.RunAsync(evertokenTarget.Url, settings.Rate, settings.Duration, evertokenTarget.Key)));
+            await FixedRateLoad.RunAsync(yarpTarget.Url, settings.Rate, settings.Warmup, null);
+            rows.Add(new Row($"fixed {settings.Rate}/s", "bare YARP", yarp, await FixedRateLoad.RunAsync(yarpTarget.Url, settings.Rate, settings.Duration, null)));
+
+            if (hasWrk)
+            {
+                var valueUrl = new Uri(evertoken.BaseUrl, $"v1/tokens/{BenchData.TokenName}/value");
+                var plainUrl = new Uri(upstream.BaseUrl, "plain/token-value");
+                await CheckAnswersAsync("token read", valueUrl, readKey, null);
+                rows.Add(new Row("token reads", "GET /v1/tokens/{name}/value", evertoken, await MeasureAsync(valueUrl, settings, readKey)));
+                rows.Add(new Row("token reads", "plain Kestrel JSON", upstream, await MeasureAsync(plainUrl, settings, null)));
+            }
+
+            var (keeperRate, dictionaryRate) = await KeeperLoop.RunAsync(TimeSpan.FromSeconds(Math.Max(1, settings.Duration / 3)));
+
+            var rss = servers.ToDictionary(s => s.Name, s => s.PeakRssMiB());
+            Print(rows, rss, keeperRate, dictionaryRate, settings);
+            return 0;
+        }
+        finally
+        {
+            if (nginx is not null)
+            {
+                NginxServer.Stop(nginx);
+            }
+
+            foreach (var server in servers)
+            {
+                await server.DisposeAsync();
+            }
+
+            nginxFolder?.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<LoadResult> MeasureAsync(Uri url, BenchSettings settings, string? key)
+    {
+        await Wrk.RunAsync(url, settings, settings.Warmup, key);
+        return await Wrk.RunAsync(url, settings, settings.Duration, key);
+    }
+
+    private static async Task<string> CreateKeyAsync(Uri server, string scope)
+    {
+        using var client = new HttpClient { BaseAddress = server };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", BenchData.AdminKey);
+        using var response = await client.PostAsJsonAsync("v1/client-keys", new { name = "bench-" + scope, scopes = new[] { scope }, tokens = new[] { BenchData.TokenName } });
+        response.EnsureSuccessStatusCode();
+        return (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["key"]!;
+    }
+
+    /// <summary>One call before the load: a target that answers wrongly would make its numbers meaningless.</summary>
+    private static async Task CheckAnswersAsync(string name, Uri url, string? key, int? expectedLength)
+    {
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (key is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        if (!response.IsSuccessStatusCode || (expectedLength is { } length && body.Length != length))
+        {
+            throw new InvalidOperationException($"{name} answered {(int)response.StatusCode} with {body.Length} bytes; expected 200 with {expectedLength}.");
+        }
+    }
+
+    private static void Print(List<Row> rows, Dictionary<string, double> rss, double keeperRate, double dictionaryRate, BenchSettings settings)
+    {
+        static string F(double value, string format = "F2") => double.IsNaN(value) ? "-" : value.ToString(format, CultureInfo.InvariantCulture);
+        Console.WriteLine();
+        Console.WriteLine($"{"run",-18} {"target",-30} {"req/s",10} {"p50 ms",8} {"p90 ms",8} {"p99 ms",8} {"p99.9 ms",9} {"failed",7} {"peak RSS MiB",13}");
+        Console.WriteLine(new string('-', 118));
+        foreach (var row in rows)
+        {
+            var r = row.Result;
+            Console.WriteLine($"{row.Run,-18} {row.Target,-30} {F(r.RequestsPerSecond, "F0"),10} {F(r.P50Ms),8} {F(r.P90Ms ?? double.NaN),8} {F(r.P99Ms),8} {F(r.P999Ms ?? double.NaN),9} {r.Failures,7} {F(rss[row.Server.Name], "F1"),13}");
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"{"in-process",-18} {"TokenKeeper.GetAsync (cached)",-30} {F(keeperRate, "N0"),14} calls/s on {Environment.ProcessorCount} threads");
+        Console.WriteLine($"{"in-process",-18} {"ConcurrentDictionary read",-30} {F(dictionaryRate, "N0"),14} calls/s (floor)");
+        Console.WriteLine();
+        Console.WriteLine("Peak RSS (VmHWM) per server process: " + string.Join(", ", rss.Select(kv => $"{kv.Key} {F(kv.Value, "F1")} MiB")));
+        Console.WriteLine();
+
+        Row? Find(string run, string target) => rows.FirstOrDefault(r => r.Run == run && r.Target == target);
+        void Ratio(string label, Row? a, Row? b)
+        {
+            if (a is null || b is null)
+            {
+                return;
+            }
+
+            Console.WriteLine($"{label,-34} throughput {F(a.Result.RequestsPerSecond / b.Result.RequestsPerSecond)}x   p50 {F(a.Result.P50Ms / b.Result.P50Ms)}x   p99 {F(a.Result.P99Ms / b.Result.P99Ms)}x");
+        }
+
+        Ratio("Evertoken / bare YARP", Find("throughput", "Evertoken proxy"), Find("throughput", "bare YARP"));
+        Ratio("Evertoken / nginx", Find("throughput", "Evertoken proxy"), Find("throughput", "nginx"));
+        Ratio("Evertoken / upstream direct", Find("throughput", "Evertoken proxy"), Find("throughput", "upstream direct"));
+        Ratio("token reads / plain JSON", Find("token reads", "GET /v1/tokens/{name}/value"), Find("token reads", "plain Kestrel JSON"));
+        var fixedRun = $"fixed {settings.Rate}/s";
+        if (Find(fixedRun, "Evertoken proxy") is { } e && Find(fixedRun, "bare YARP") is { } y)
+        {
+            Console.WriteLine($"{"added latency at " + settings.Rate + "/s vs YARP",-34} p50 {F(e.Result.P50Ms - y.Result.P50Ms, "+0.00;-0.00")} ms   p99 {F(e.Result.P99Ms - y.Result.P99Ms, "+0.00;-0.00")} ms");
+        }
+
+        Console.WriteLine($"{"TokenKeeper.GetAsync / dictionary",-34} {F(keeperRate / dictionaryRate)}x");
+    }
+
+    private static bool OnPath(string program) => Which(program) is not null;
+
+    /// <summary>The full path of a program on PATH (or in /usr/sbin, where Debian puts nginx), or null.</summary>
+    public static string? Which(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(["/usr/sbin", "/sbin"])
+            .Select(dir => Path.Combine(dir, program)).FirstOrDefault(File.Exists);
+
+    private sealed record Row(string Run, string Target, ChildServer Server, LoadResult Result);
+}
