@@ -18,4 +18,4 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 dotnet build bench/Evertoken.Bench -c Release -nologo -v quiet -clp:ErrorsOnly
-exec bench/Evertoken.Bench/bin/Release/net10.0/Evertoken.Bench "$@"
+exec bench/Evertoken.Bench/bin/Release/net10.0/Evertoken.Bench proxy "$@"

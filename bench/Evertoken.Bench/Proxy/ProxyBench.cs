@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Evertoken.Bench.Proxy.Servers;
 
-namespace Evertoken.Bench;
+namespace Evertoken.Bench.Proxy;
 
 /// <summary>
 /// The proxy benchmark. In one run, on loopback: wrk against the upstream directly, the Evertoken proxy, bare YARP
@@ -12,7 +13,19 @@ namespace Evertoken.Bench;
 /// </summary>
 internal static class ProxyBench
 {
-    public static async Task<int> RunAsync(BenchSettings settings)
+    /// <summary>
+    /// <c>proxy [--duration 10] [--warmup 2] [--threads 2] [--connections 32] [--rate 1000]</c> runs the bench;
+    /// <c>proxy --serve-upstream | --serve-evertoken URL | --serve-yarp URL</c> is one of its child servers.
+    /// </summary>
+    public static async Task<int> MainAsync(string[] args) => args switch
+    {
+        ["--serve-upstream"] => await UpstreamServer.RunAsync(),
+        ["--serve-evertoken", var upstream] => await EvertokenServer.RunAsync(new Uri(upstream)),
+        ["--serve-yarp", var upstream] => await YarpServer.RunAsync(new Uri(upstream)),
+        _ => await RunAsync(BenchSettings.Parse(args)),
+    };
+
+    private static async Task<int> RunAsync(BenchSettings settings)
     {
         var hasWrk = OnPath("wrk");
         var hasNginx = OnPath("nginx");
@@ -28,11 +41,11 @@ internal static class ProxyBench
         DirectoryInfo? nginxFolder = null;
         try
         {
-            var upstream = await ChildServer.StartBenchModeAsync("upstream (Kestrel)", "--serve-upstream");
+            var upstream = await ChildServer.StartBenchModeAsync("upstream (Kestrel)", "proxy", "--serve-upstream");
             servers.Add(upstream);
-            var evertoken = await ChildServer.StartBenchModeAsync("Evertoken proxy", "--serve-evertoken", upstream.BaseUrl.ToString());
+            var evertoken = await ChildServer.StartBenchModeAsync("Evertoken proxy", "proxy", "--serve-evertoken", upstream.BaseUrl.ToString());
             servers.Add(evertoken);
-            var yarp = await ChildServer.StartBenchModeAsync("bare YARP", "--serve-yarp", upstream.BaseUrl.ToString());
+            var yarp = await ChildServer.StartBenchModeAsync("bare YARP", "proxy", "--serve-yarp", upstream.BaseUrl.ToString());
             servers.Add(yarp);
             if (hasNginx)
             {

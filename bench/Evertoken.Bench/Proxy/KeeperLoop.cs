@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using Evertoken.Tokens;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Evertoken.Bench;
+namespace Evertoken.Bench.Proxy;
 
 /// <summary>
 /// <see cref="ITokenKeeper.GetAsync"/> on a cached token, in-process on every core, beside the floor it stands on

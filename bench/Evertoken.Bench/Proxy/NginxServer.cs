@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Evertoken.Bench;
+namespace Evertoken.Bench.Proxy;
 
 /// <summary>nginx as a reverse proxy to the upstream, from a temp nginx.conf, run in the foreground as our child.</summary>
 internal static class NginxServer

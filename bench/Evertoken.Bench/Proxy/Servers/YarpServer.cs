@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Yarp.ReverseProxy.Transforms;
 
-namespace Evertoken.Bench.Servers;
+namespace Evertoken.Bench.Proxy.Servers;
 
 /// <summary>Bare YARP: <c>/graph/{**path}</c> forwarded to the upstream, no authentication, no token logic.</summary>
 internal static class YarpServer

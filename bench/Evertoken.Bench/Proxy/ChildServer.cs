@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Evertoken.Bench;
+namespace Evertoken.Bench.Proxy;
 
 /// <summary>A server process started by the bench: its address, and its peak RSS (VmHWM) with its own children.</summary>
 internal sealed class ChildServer : IAsyncDisposable
@@ -25,6 +25,9 @@ internal sealed class ChildServer : IAsyncDisposable
     public static Task<ChildServer> StartBenchModeAsync(string name, params string[] args)
     {
         var info = new ProcessStartInfo(Environment.ProcessPath!) { WorkingDirectory = AppContext.BaseDirectory };
+
+        // `evertoken serve` is built with Sdk.Web, which turns server GC on; every .NET server here runs the same way.
+        info.Environment["DOTNET_gcServer"] = "1";
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

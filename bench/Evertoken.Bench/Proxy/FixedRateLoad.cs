@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 
-namespace Evertoken.Bench;
+namespace Evertoken.Bench.Proxy;
 
 /// <summary>
 /// An open-model load at a fixed rate (what wrk2's <c>-R</c> does; wrk2 is not packaged in Debian and wrk 4 has no

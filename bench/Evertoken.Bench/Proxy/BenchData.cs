@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Evertoken.Bench;
+namespace Evertoken.Bench.Proxy;
 
 /// <summary>The fixed answers and credentials every part of the bench agrees on.</summary>
 internal static class BenchData

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Evertoken.Bench.Servers;
+namespace Evertoken.Bench.Proxy.Servers;
 
 /// <summary>
 /// The life of a child server: start, tell the parent where it listens (<c>LISTENING url</c> on stdout), and stop

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Evertoken.Server.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Evertoken.Bench.Servers;
+namespace Evertoken.Bench.Proxy.Servers;
 
 /// <summary>
 /// A real <c>evertoken serve</c> (<see cref="ServerApp"/>) with a SQLite store in a temp folder, managing one token

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Evertoken.Bench;
+namespace Evertoken.Bench.Proxy;
 
 /// <summary>One wrk run's numbers: requests per second and latency percentiles (ms).</summary>
 internal sealed record LoadResult(double RequestsPerSecond, double P50Ms, double P99Ms, long Requests, long Failures, double? P90Ms = null, double? P999Ms = null, double? MaxMs = null);

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 
-namespace Evertoken.Bench.Servers;
+namespace Evertoken.Bench.Proxy.Servers;
 
 /// <summary>
 /// A minimal "Graph-like" upstream: a fixed phone-number JSON for any path, debug_token's answer for

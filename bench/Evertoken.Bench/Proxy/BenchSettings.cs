@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Evertoken.Bench;
+namespace Evertoken.Bench.Proxy;
 
 /// <summary>How long and how hard each target is driven.</summary>
 internal sealed record BenchSettings
