@@ -125,6 +125,28 @@ internal sealed class ChildServer : IAsyncDisposable
         return total / 1024.0;
     }
 
+    /// <summary>CPU time (user + system) the process and its child processes have used so far.</summary>
+    public TimeSpan CpuTime()
+    {
+        long ticks = 0;
+        foreach (var pid in new[] { _process.Id }.Concat(ChildrenOf(_process.Id)))
+        {
+            var stat = $"/proc/{pid}/stat";
+            if (!File.Exists(stat))
+            {
+                continue;
+            }
+
+            // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+            var text = File.ReadAllText(stat);
+            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        }
+
+        // USER_HZ is 100 on Linux.
+        return TimeSpan.FromMilliseconds(ticks * 10);
+    }
+
     private static IEnumerable<int> ChildrenOf(int pid)
     {
         var path = $"/proc/{pid}/task/{pid}/children";
