@@ -22,9 +22,13 @@ internal sealed class ChildServer : IAsyncDisposable
     public int Pid => _process.Id;
 
     /// <summary>Starts this bench executable in a <c>--serve-xxx</c> mode and waits for its <c>LISTENING</c> line.</summary>
-    public static Task<ChildServer> StartBenchModeAsync(string name, params string[] args)
+    public static Task<ChildServer> StartBenchModeAsync(string name, string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(Environment.ProcessPath!) { WorkingDirectory = AppContext.BaseDirectory };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
 
         // `evertoken serve` is built with Sdk.Web, which turns server GC on; every .NET server here runs the same way.
         info.Environment["DOTNET_gcServer"] = "1";

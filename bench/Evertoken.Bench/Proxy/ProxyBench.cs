@@ -41,11 +41,17 @@ internal static class ProxyBench
         DirectoryInfo? nginxFolder = null;
         try
         {
-            var upstream = await ChildServer.StartBenchModeAsync("upstream (Kestrel)", "proxy", "--serve-upstream");
+            var upstream = await ChildServer.StartBenchModeAsync("upstream (Kestrel)", ["proxy", "--serve-upstream"]);
             servers.Add(upstream);
-            var evertoken = await ChildServer.StartBenchModeAsync("Evertoken proxy", "proxy", "--serve-evertoken", upstream.BaseUrl.ToString());
+            var evertoken = await ChildServer.StartBenchModeAsync("Evertoken proxy", ["proxy", "--serve-evertoken", upstream.BaseUrl.ToString()]);
             servers.Add(evertoken);
-            var yarp = await ChildServer.StartBenchModeAsync("bare YARP", "proxy", "--serve-yarp", upstream.BaseUrl.ToString());
+
+            // The same server with the OpenTelemetry SDK switched off (its documented kill switch), to show what
+            // metrics cost per call.
+            var quiet = await ChildServer.StartBenchModeAsync("Evertoken proxy, OTel off", ["proxy", "--serve-evertoken", upstream.BaseUrl.ToString()],
+                new Dictionary<string, string> { ["OTEL_SDK_DISABLED"] = "true" });
+            servers.Add(quiet);
+            var yarp = await ChildServer.StartBenchModeAsync("bare YARP", ["proxy", "--serve-yarp", upstream.BaseUrl.ToString()]);
             servers.Add(yarp);
             if (hasNginx)
             {
@@ -54,6 +60,7 @@ internal static class ProxyBench
             }
 
             var proxyKey = await CreateKeyAsync(evertoken.BaseUrl, "proxy");
+            var quietKey = await CreateKeyAsync(quiet.BaseUrl, "proxy");
             var readKey = await CreateKeyAsync(evertoken.BaseUrl, "read-token");
             var graph = BenchData.GraphPath.TrimStart('/');
             var targets = new List<(string Name, ChildServer Server, Uri Url, string? Key)>
@@ -61,6 +68,7 @@ internal static class ProxyBench
                 ("upstream direct", upstream, new Uri(upstream.BaseUrl, graph), null),
                 ("Evertoken proxy", evertoken, new Uri(evertoken.BaseUrl, "graph/" + graph), proxyKey),
                 ("bare YARP", yarp, new Uri(yarp.BaseUrl, "graph/" + graph), null),
+                ("Evertoken proxy, OTel off", quiet, new Uri(quiet.BaseUrl, "graph/" + graph), quietKey),
             };
             if (nginx is not null)
             {
@@ -194,6 +202,7 @@ internal static class ProxyBench
         }
 
         Ratio("Evertoken / bare YARP", Find("throughput", "Evertoken proxy"), Find("throughput", "bare YARP"));
+        Ratio("Evertoken, OTel off / bare YARP", Find("throughput", "Evertoken proxy, OTel off"), Find("throughput", "bare YARP"));
         Ratio("Evertoken / nginx", Find("throughput", "Evertoken proxy"), Find("throughput", "nginx"));
         Ratio("Evertoken / upstream direct", Find("throughput", "Evertoken proxy"), Find("throughput", "upstream direct"));
         Ratio("token reads / plain JSON", Find("token reads", "GET /v1/tokens/{name}/value"), Find("token reads", "plain Kestrel JSON"));

@@ -14,7 +14,8 @@ internal static class QueryFilter
     public static QueryString StripCredentials(QueryString query)
     {
         var value = query.Value;
-        if (string.IsNullOrEmpty(value) || !Stripped.Any(p => value.Contains(p, StringComparison.OrdinalIgnoreCase)))
+        // Fast path for the usual query; a percent sign may hide an encoded name (access%5Ftoken), so look closer.
+        if (string.IsNullOrEmpty(value) || (!value.Contains('%') && !Stripped.Any(p => value.Contains(p, StringComparison.OrdinalIgnoreCase))))
         {
             return query;
         }
