@@ -72,6 +72,6 @@ public sealed class GraphProxyAuthTests
 
         using var named = await host.ProxyAsync(HttpMethod.Get, PhonePath(host), any, tokenHeader: ProxyTestHost.TokenName);
         named.StatusCode.ShouldBe(HttpStatusCode.OK);
-        host.CallsTo($"/{host.Sample.PhoneNumberId}").ShouldHaveSingleItem().Token.ShouldBe(Tokens.TokenFingerprint.Of(host.FirstToken));
+        (await host.CallsToAsync($"/{host.Sample.PhoneNumberId}", 1)).ShouldHaveSingleItem().Token.ShouldBe(Tokens.TokenFingerprint.Of(host.FirstToken));
     }
 }

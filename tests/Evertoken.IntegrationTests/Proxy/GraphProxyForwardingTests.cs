@@ -34,7 +34,7 @@ public sealed class GraphProxyForwardingTests
             refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         }
 
-        var before = host.Emulator.Calls.Count;
+        var before = (await host.CallsToAsync($"/{phone}", 1)).Count;
         using var response = await host.ProxyAsync(HttpMethod.Get, $"v25.0/{phone}?fields=id,display_phone_number", key);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -43,8 +43,7 @@ public sealed class GraphProxyForwardingTests
         ((string?)body["display_phone_number"]).ShouldBe(host.Sample.DisplayPhoneNumber);
         response.Headers.Contains("x-fb-trace-id").ShouldBeTrue();
 
-        var call = host.Emulator.Calls.Skip(before).ShouldHaveSingleItem();
-        call.Path.ShouldBe($"/{phone}");
+        var call = (await host.CallsToAsync($"/{phone}", before + 1)).Skip(before).ShouldHaveSingleItem();
         call.Status.ShouldBe(200);
         call.Version.ShouldBe("v25.0");
         call.Token.ShouldBe(TokenFingerprint.Of(host.FirstToken));
@@ -70,7 +69,7 @@ public sealed class GraphProxyForwardingTests
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
         var body = (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!;
         ((bool?)body["success"]).ShouldBe(true);
-        var call = host.CallsTo($"/{waba}/subscribed_apps").ShouldHaveSingleItem();
+        var call = (await host.CallsToAsync($"/{waba}/subscribed_apps", 1)).ShouldHaveSingleItem();
         call.Method.ShouldBe("POST");
         call.Status.ShouldBe(200);
         call.Token.ShouldBe(TokenFingerprint.Of(host.FirstToken));
@@ -92,7 +91,7 @@ public sealed class GraphProxyForwardingTests
             $"v25.0/{phone}?access_token=EAAappsOwnOldToken0123456789&fields=id&appsecret_proof=deadbeef&appsecret_time=1", key);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        var call = host.CallsTo($"/{phone}").ShouldHaveSingleItem();
+        var call = (await host.CallsToAsync($"/{phone}", 1)).ShouldHaveSingleItem();
         call.TokenTransport.ShouldBe("bearer");
         call.Token.ShouldBe(TokenFingerprint.Of(host.FirstToken));
         call.Query.Keys.Order().ShouldBe(["appsecret_proof", "fields"]);

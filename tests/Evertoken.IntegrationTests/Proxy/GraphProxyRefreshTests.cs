@@ -40,8 +40,8 @@ public sealed class GraphProxyRefreshTests
         var current = await host.CurrentTokenAsync();
         current.Version.ShouldBe(2);
         current.Value.ShouldNotBe(host.FirstToken);
-        host.CallsTo(OAuth).Count.ShouldBe(1);
-        var calls = host.CallsTo($"/{phone}");
+        (await host.CallsToAsync(OAuth, 1)).Count.ShouldBe(1);
+        var calls = await host.CallsToAsync($"/{phone}", 2);
         calls.Count.ShouldBe(2);
         calls[0].Status.ShouldBe(400);
         calls[0].Token.ShouldBe(TokenFingerprint.Of(host.FirstToken));
@@ -63,8 +63,8 @@ public sealed class GraphProxyRefreshTests
         using var response = await host.ProxyAsync(HttpMethod.Post, "v25.0" + path, key, json);
 
         response.StatusCode.ShouldBe(HttpStatusCode.OK);
-        host.CallsTo(OAuth).Count.ShouldBe(1);
-        host.CallsTo(path).Select(c => c.Status).ShouldBe([400, 200]);
+        (await host.CallsToAsync(OAuth, 1)).Count.ShouldBe(1);
+        (await host.CallsToAsync(path, 2)).Select(c => c.Status).ShouldBe([400, 200]);
         host.Emulator.State.FindWaba(host.Sample.WabaId)!.Subscriptions.ShouldContain(s => s.OverrideCallbackUri == "https://app.example/retried");
     }
 
@@ -91,11 +91,11 @@ public sealed class GraphProxyRefreshTests
         var responses = await Task.WhenAll(calls);
 
         responses.Select(r => r.StatusCode).ShouldAllBe(s => s == HttpStatusCode.OK);
-        host.CallsTo(OAuth).Count.ShouldBe(1);
+        (await host.CallsToAsync(OAuth, 1)).Count.ShouldBe(1);
         gated.RefreshCalls.ShouldBeGreaterThan(0);
         var current = await host.CurrentTokenAsync();
         current.Version.ShouldBe(2);
-        var retried = host.CallsTo($"/{phone}").Where(c => c.Status == 200).ToList();
+        var retried = (await host.CallsToAsync($"/{phone}", 40)).Where(c => c.Status == 200).ToList();
         retried.Count.ShouldBe(20);
         retried.ShouldAllBe(c => c.Token == TokenFingerprint.Of(current.Value));
         foreach (var response in responses)
@@ -120,8 +120,8 @@ public sealed class GraphProxyRefreshTests
         var error = (await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!["error"]!.AsObject();
         ((int?)error["code"]).ShouldBe(190);
         ((int?)error["error_subcode"]).ShouldBe(460);
-        host.CallsTo(OAuth).Count.ShouldBe(1);
-        host.CallsTo($"/{phone}").Count.ShouldBe(1);
+        (await host.CallsToAsync(OAuth, 1)).Count.ShouldBe(1);
+        (await host.CallsToAsync($"/{phone}", 1)).Count.ShouldBe(1);
         (await host.CurrentTokenAsync()).Version.ShouldBe(1);
     }
 
@@ -139,13 +139,13 @@ public sealed class GraphProxyRefreshTests
             rejected.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         }
 
-        host.CallsTo(OAuth).Count.ShouldBe(1);
-        host.CallsTo($"/{phone}").Count.ShouldBe(3);
+        (await host.CallsToAsync(OAuth, 1)).Count.ShouldBe(1);
+        (await host.CallsToAsync($"/{phone}", 3)).Count.ShouldBe(3);
 
         host.Emulator.Clock.Advance(TimeSpan.FromSeconds(31));
         using var later = await host.ProxyAsync(HttpMethod.Get, $"v25.0/{phone}", key);
         later.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        host.CallsTo(OAuth).Count.ShouldBe(2);
+        (await host.CallsToAsync(OAuth, 2)).Count.ShouldBe(2);
     }
 
     [Fact]
@@ -161,8 +161,8 @@ public sealed class GraphProxyRefreshTests
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         ((int?)(await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!["error"]!["code"]).ShouldBe(190);
+        (await host.CallsToAsync(path, 1)).ShouldHaveSingleItem().Form!["override_callback_uri"].ShouldBe("https://app.example/too-long-to-replay");
         host.CallsTo(OAuth).ShouldBeEmpty();
-        host.CallsTo(path).ShouldHaveSingleItem().Form!["override_callback_uri"].ShouldBe("https://app.example/too-long-to-replay");
     }
 
     [Fact]
@@ -178,8 +178,8 @@ public sealed class GraphProxyRefreshTests
         using var response = await host.ProxyAsync(HttpMethod.Post, "v25.0" + path, key, json);
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await host.CallsToAsync(path, 1)).ShouldHaveSingleItem();
         host.CallsTo(OAuth).ShouldBeEmpty();
-        host.CallsTo(path).ShouldHaveSingleItem();
 
         // Without the fault the same streamed body is accepted, every byte of it.
         using var again = JsonContent.Create(new { override_callback_uri = uri, verify_token = "vt-2" });
@@ -213,7 +213,7 @@ public sealed class GraphProxyRefreshTests
         await CallAsync(HttpMethod.Get, $"v25.0/{phone}?access_token=x", null);
 
         // One successful refresh, one failed (the second 190 of the dead token falls in the cool-down).
-        host.CallsTo("/oauth/access_token").Count.ShouldBe(2);
+        (await host.CallsToAsync(OAuth, 2)).Count.ShouldBe(2);
         second.ShouldNotBe(host.FirstToken);
         string[] secrets = [host.FirstToken, second, key, ProxyTestHost.AdminKey, host.Sample.AppSecret];
         foreach (var secret in secrets)

@@ -137,6 +137,25 @@ internal sealed class ProxyTestHost : IAsyncDisposable
     /// <summary>The recorded Graph calls to a path (without its version segment).</summary>
     public IReadOnlyList<RecordedCall> CallsTo(string path) => [.. Emulator.Calls.Where(c => c.Path == path)];
 
+    /// <summary>
+    /// The recorded calls to a path once there are at least <paramref name="count"/> (or after 10 seconds): the
+    /// emulator records a call just after it has answered, so a caller can hold the answer a moment before the record.
+    /// </summary>
+    public async Task<IReadOnlyList<RecordedCall>> CallsToAsync(string path, int count)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var calls = CallsTo(path);
+            if (calls.Count >= count || waited.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                return calls;
+            }
+
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+    }
+
     /// <summary>The token value the server holds now.</summary>
     public async Task<CurrentToken> CurrentTokenAsync() =>
         await App.Services.GetRequiredService<ITokenKeeper>().GetAsync(TokenName, TestContext.Current.CancellationToken);
