@@ -1,5 +1,6 @@
 using Evertoken.Server.Api;
 using Evertoken.Server.Dashboard;
+using Evertoken.Server.Proxy;
 
 namespace Evertoken.Server.Extensions;
 
@@ -18,6 +19,7 @@ public static class ServerEndpointExtensions
         app.MapTokensApi();
         app.MapClientKeysApi();
         app.MapAuditApi();
+        app.MapGraphProxy();
         app.MapDashboard();
         return app;
     }

@@ -2,6 +2,7 @@ using Evertoken.Hosting;
 using Evertoken.Server.Auth;
 using Evertoken.Server.Dashboard;
 using Evertoken.Server.Hosting;
+using Evertoken.Server.Proxy;
 using Evertoken.Storage;
 using Evertoken.Telemetry;
 using Microsoft.AspNetCore.Authentication;
@@ -68,6 +69,10 @@ public static class ServerServiceExtensions
             .AddPolicy(EvertokenAuth.SendPolicy, p => p.AddAuthenticationSchemes(EvertokenAuth.KeyScheme).RequireAssertion(c => c.User.IsInRole(EvertokenAuth.AdminRole) || c.User.HasClaim(EvertokenAuth.ScopeClaim, "send")))
             .AddPolicy(EvertokenAuth.ReadTokenPolicy, p => p.AddAuthenticationSchemes(EvertokenAuth.KeyScheme).RequireClaim(EvertokenAuth.ScopeClaim, "read-token"));
 
+        services.AddGraphProxy(configuration);
+        // The forwarder logs each upstream URL (with our appsecret_proof) at Information, and request-start logs carry
+        // the query an app may still put its old access_token in.
+        services.AddLogging(b => b.AddFilter("Yarp", LogLevel.Warning).AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
         services.AddProblemDetails();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o =>

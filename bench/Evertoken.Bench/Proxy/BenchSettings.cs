@@ -1,0 +1,42 @@
+using System.Globalization;
+
+namespace Evertoken.Bench.Proxy;
+
+/// <summary>How long and how hard each target is driven.</summary>
+internal sealed record BenchSettings
+{
+    /// <summary>Seconds of each measured wrk run. Default 10.</summary>
+    public int Duration { get; init; } = 10;
+
+    /// <summary>Seconds of the unmeasured wrk run before each target (JIT, pools). Default 2.</summary>
+    public int Warmup { get; init; } = 2;
+
+    /// <summary>wrk threads. Default 2 (a 2-core box).</summary>
+    public int Threads { get; init; } = 2;
+
+    /// <summary>wrk connections. Default 32.</summary>
+    public int Connections { get; init; } = 32;
+
+    /// <summary>Requests per second of the fixed-rate run. Default 1000.</summary>
+    public int Rate { get; init; } = 1000;
+
+    public static BenchSettings Parse(string[] args)
+    {
+        var settings = new BenchSettings();
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            var value = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            settings = args[i] switch
+            {
+                "--duration" => settings with { Duration = value },
+                "--warmup" => settings with { Warmup = value },
+                "--threads" => settings with { Threads = value },
+                "--connections" => settings with { Connections = value },
+                "--rate" => settings with { Rate = value },
+                _ => throw new ArgumentException($"Unknown option {args[i]}."),
+            };
+        }
+
+        return settings;
+    }
+}
