@@ -17,6 +17,8 @@ namespace Evertoken.WhatsApp;
 /// </summary>
 public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
 {
+    private static readonly string[] KindNames = Enum.GetNames<WebhookEventKind>();
+
     private readonly WebhookInboxOptions _options;
     private readonly string _connectionString;
     private readonly Channel<PendingAppend> _queue;
@@ -71,6 +73,12 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
     /// <summary>Appends waiting for the writer.</summary>
     internal int QueuedAppends => _queue.Reader.Count;
 
+    /// <summary>The connection string of the file, for the relay's own connections.</summary>
+    internal string ConnectionString => _connectionString;
+
+    /// <summary>Called after a commit that queued relay deliveries (the relay wakes up instead of waiting for its poll).</summary>
+    internal Action? RelayQueued { get; set; }
+
     /// <summary>Creates the file and tables and starts the writer, if not done yet. Called by every other member.</summary>
     /// <exception cref="SqliteException">When the file cannot be opened or created.</exception>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
@@ -104,6 +112,14 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
                 Execute(connection, "PRAGMA foreign_keys=ON;");
                 using (var transaction = connection.BeginTransaction())
                 {
+                    if (ReadUserVersion(connection, transaction) == 1)
+                    {
+                        foreach (var step in WebhookInboxSchema.UpgradeFrom1)
+                        {
+                            Execute(connection, step, transaction);
+                        }
+                    }
+
                     Execute(connection, WebhookInboxSchema.Create, transaction);
                     Execute(connection, $"PRAGMA user_version={WebhookInboxSchema.Version};", transaction);
                     transaction.Commit();
@@ -132,6 +148,7 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(events);
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        // Hashing and serializing happen here, on the caller's thread, so the single writer only runs SQL.
         var pending = new PendingAppend(rawBody.ToArray(), events, receivedAt);
         try
         {
@@ -229,6 +246,17 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         };
     }
 
+    /// <inheritdoc />
+    public async Task<long?> GetLastEventIdAsync(CancellationToken cancellationToken = default)
+    {
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT MAX(id) FROM webhook_events;";
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long id ? id : null;
+    }
+
     /// <summary>Stops accepting appends, writes those already queued, and closes the file.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -278,12 +306,17 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
 
             try
             {
-                var results = WriteBatch(connection, batch);
+                var results = WriteBatch(connection, batch, out var relayQueued);
                 Interlocked.Increment(ref _committedBatches);
                 Interlocked.Add(ref _committedAppends, batch.Count);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Completion.TrySetResult(results[i]);
+                }
+
+                if (relayQueued)
+                {
+                    RelayQueued?.Invoke();
                 }
             }
             catch (Exception) when (batch.Count > 1)
@@ -305,10 +338,14 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
     {
         try
         {
-            var result = WriteBatch(connection, [pending])[0];
+            var result = WriteBatch(connection, [pending], out var relayQueued)[0];
             Interlocked.Increment(ref _committedBatches);
             Interlocked.Increment(ref _committedAppends);
             pending.Completion.TrySetResult(result);
+            if (relayQueued)
+            {
+                RelayQueued?.Invoke();
+            }
         }
         catch (Exception ex)
         {
@@ -316,32 +353,33 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         }
     }
 
-    private static WebhookAppendResult[] WriteBatch(SqliteConnection connection, List<PendingAppend> batch)
+    private static WebhookAppendResult[] WriteBatch(SqliteConnection connection, List<PendingAppend> batch, out bool relayQueued)
     {
+        relayQueued = false;
         var results = new WebhookAppendResult[batch.Count];
         using var transaction = connection.BeginTransaction();
         using var insertPayload = Command(connection, transaction, WebhookInboxSchema.InsertPayload,
-            "$received_at", "$body", "$body_sha256", "$event_count");
+            "$received_at", "$body", "$body_sha256", "$event_count", "$phone_number_id");
         using var upsertEvent = Command(connection, transaction, WebhookInboxSchema.UpsertEvent,
             "$payload_id", "$dedup_key", "$kind", "$field", "$waba_id", "$phone_number_id", "$message_type", "$wamid",
             "$status", "$from_id", "$recipient_id", "$event_time", "$received_at", "$event_json");
         using var finishPayload = Command(connection, transaction, WebhookInboxSchema.FinishPayload,
             "$new", "$duplicates", "$relay_state", "$id");
-        using var queueRelay = Command(connection, transaction, WebhookInboxSchema.QueueRelay, "$payload_id", "$now");
+        using var queueRelay = Command(connection, transaction, WebhookInboxSchema.QueueRelay, "$payload_id", "$phone_number_id", "$now");
 
         for (var i = 0; i < batch.Count; i++)
         {
             var pending = batch[i];
             var receivedAt = pending.ReceivedAt.ToUnixTimeMilliseconds();
-            Set(insertPayload, receivedAt, pending.Body, Convert.ToHexStringLower(SHA256.HashData(pending.Body)), pending.Events.Count);
+            Set(insertPayload, receivedAt, pending.Body, pending.BodySha256, pending.Events.Count, pending.PhoneNumberId);
             var payloadId = (long)insertPayload.ExecuteScalar()!;
 
             int fresh = 0, duplicates = 0;
-            foreach (var e in pending.Events)
+            for (var j = 0; j < pending.Events.Count; j++)
             {
-                Set(upsertEvent, payloadId, e.DedupKey, e.Kind.ToString(), e.Field, e.WabaId, e.PhoneNumberId, e.MessageType,
-                    e.Wamid, e.Status, e.From, e.RecipientId, e.Timestamp?.ToUnixTimeSeconds(), receivedAt,
-                    JsonSerializer.Serialize(e, WhatsAppJsonContext.Default.WebhookEvent));
+                var e = pending.Events[j];
+                Set(upsertEvent, payloadId, e.DedupKey, KindNames[(int)e.Kind], e.Field, e.WabaId, e.PhoneNumberId, e.MessageType,
+                    e.Wamid, e.Status, e.From, e.RecipientId, e.Timestamp?.ToUnixTimeSeconds(), receivedAt, pending.EventJson[j]);
                 if ((long)upsertEvent.ExecuteScalar()! == 0)
                 {
                     fresh++;
@@ -352,15 +390,18 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
                 }
             }
 
-            // A pure redelivery has nothing new for the app: it is kept for audit but not relayed again.
-            var relayState = fresh > 0 ? "pending" : "none";
-            Set(finishPayload, fresh, duplicates, relayState, payloadId);
-            finishPayload.ExecuteNonQuery();
+            // A pure redelivery has nothing new for the app: it is kept for audit but not relayed again. Without a
+            // matching relay target there is nothing to forward either.
+            var queued = 0;
             if (fresh > 0)
             {
-                Set(queueRelay, payloadId, receivedAt);
-                queueRelay.ExecuteNonQuery();
+                Set(queueRelay, payloadId, pending.PhoneNumberId, receivedAt);
+                queued = queueRelay.ExecuteNonQuery();
+                relayQueued |= queued > 0;
             }
+
+            Set(finishPayload, fresh, duplicates, queued > 0 ? "pending" : "none", payloadId);
+            finishPayload.ExecuteNonQuery();
 
             results[i] = new WebhookAppendResult(payloadId, fresh, duplicates);
         }
@@ -391,6 +432,14 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         }
     }
 
+    private static long ReadUserVersion(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA user_version;";
+        return (long)command.ExecuteScalar()!;
+    }
+
     private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
@@ -403,7 +452,14 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
     {
         public byte[] Body { get; } = body;
 
+        public string BodySha256 { get; } = Convert.ToHexStringLower(SHA256.HashData(body));
+
         public IReadOnlyList<WebhookEvent> Events { get; } = events;
+
+        public string[] EventJson { get; } = [.. events.Select(e => JsonSerializer.Serialize(e, WhatsAppJsonContext.Default.WebhookEvent))];
+
+        // Routes the payload's relay deliveries (one conversation queue per target and number): the first number named.
+        public string PhoneNumberId { get; } = events.Select(e => e.PhoneNumberId).FirstOrDefault(p => !string.IsNullOrEmpty(p)) ?? "";
 
         public DateTimeOffset ReceivedAt { get; } = receivedAt;
 

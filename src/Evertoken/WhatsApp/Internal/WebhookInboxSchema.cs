@@ -2,12 +2,23 @@ namespace Evertoken.WhatsApp.Internal;
 
 /// <summary>
 /// The inbox tables. Times are unix milliseconds (event_time: unix seconds, as Meta sends them). The relay tables
-/// are filled here (one pending delivery per enabled target for each payload with new events) and worked by the
-/// relay, which owns their state transitions.
+/// are filled here (one pending delivery per enabled target whose phone number filter matches, for each payload with
+/// new events) and worked by <see cref="WebhookRelay"/>, which owns their state transitions.
+/// Version 2 added the payload's phone number, the targets' phone number filter and the deliveries' lease.
 /// </summary>
 internal static class WebhookInboxSchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
+
+    // Applied in order to a version 1 file before Create (which then only adds what is missing).
+    public static readonly string[] UpgradeFrom1 =
+    [
+        "ALTER TABLE webhook_payloads ADD COLUMN phone_number_id TEXT NOT NULL DEFAULT '';",
+        "ALTER TABLE webhook_relay_targets ADD COLUMN phone_number_id TEXT NOT NULL DEFAULT '*';",
+        "ALTER TABLE webhook_relay_deliveries ADD COLUMN phone_number_id TEXT NOT NULL DEFAULT '';",
+        "ALTER TABLE webhook_relay_deliveries ADD COLUMN lease_until INTEGER;",
+        "ALTER TABLE webhook_relay_deliveries ADD COLUMN queued_at INTEGER;",
+    ];
 
     public const string Create = """
         CREATE TABLE IF NOT EXISTS webhook_payloads (
@@ -18,6 +29,7 @@ internal static class WebhookInboxSchema
             event_count INTEGER NOT NULL,
             new_event_count INTEGER NOT NULL DEFAULT 0,
             duplicate_event_count INTEGER NOT NULL DEFAULT 0,
+            phone_number_id TEXT NOT NULL DEFAULT '',
             relay_state TEXT NOT NULL DEFAULT 'none' CHECK (relay_state IN ('none', 'pending', 'delivered', 'dead'))
         );
         CREATE INDEX IF NOT EXISTS ix_webhook_payloads_received_at ON webhook_payloads (received_at);
@@ -52,6 +64,7 @@ internal static class WebhookInboxSchema
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             name TEXT NOT NULL UNIQUE,
             url TEXT NOT NULL,
+            phone_number_id TEXT NOT NULL DEFAULT '*',
             enabled INTEGER NOT NULL DEFAULT 1,
             created_at INTEGER NOT NULL
         );
@@ -60,6 +73,7 @@ internal static class WebhookInboxSchema
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             payload_id INTEGER NOT NULL REFERENCES webhook_payloads (id),
             target_id INTEGER NOT NULL REFERENCES webhook_relay_targets (id),
+            phone_number_id TEXT NOT NULL DEFAULT '',
             state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead')),
             attempts INTEGER NOT NULL DEFAULT 0,
             next_attempt_at INTEGER,
@@ -67,14 +81,17 @@ internal static class WebhookInboxSchema
             last_status INTEGER,
             last_error TEXT,
             delivered_at INTEGER,
+            lease_until INTEGER,
+            queued_at INTEGER,
             UNIQUE (payload_id, target_id)
         );
         CREATE INDEX IF NOT EXISTS ix_webhook_relay_due ON webhook_relay_deliveries (state, next_attempt_at);
+        CREATE INDEX IF NOT EXISTS ix_webhook_relay_queue ON webhook_relay_deliveries (state, target_id, phone_number_id, id);
         """;
 
     public const string InsertPayload = """
-        INSERT INTO webhook_payloads (received_at, body, body_sha256, event_count)
-        VALUES ($received_at, $body, $body_sha256, $event_count)
+        INSERT INTO webhook_payloads (received_at, body, body_sha256, event_count, phone_number_id)
+        VALUES ($received_at, $body, $body_sha256, $event_count, $phone_number_id)
         RETURNING id;
         """;
 
@@ -96,7 +113,8 @@ internal static class WebhookInboxSchema
         """;
 
     public const string QueueRelay = """
-        INSERT INTO webhook_relay_deliveries (payload_id, target_id, state, attempts, next_attempt_at)
-        SELECT $payload_id, id, 'pending', 0, $now FROM webhook_relay_targets WHERE enabled = 1;
+        INSERT INTO webhook_relay_deliveries (payload_id, target_id, phone_number_id, state, attempts, next_attempt_at, queued_at)
+        SELECT $payload_id, id, $phone_number_id, 'pending', 0, $now, $now FROM webhook_relay_targets
+        WHERE enabled = 1 AND (phone_number_id = '*' OR phone_number_id = $phone_number_id);
         """;
 }
