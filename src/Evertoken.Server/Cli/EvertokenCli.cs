@@ -19,6 +19,8 @@ public static class EvertokenCli
             TokenCommands.Create(host),
             EmulatorCommand.Create(host),
             ServeCommand.Create(host),
+            SendCommand.Create(host),
+            WebhooksCommands.Create(host),
         };
         foreach (var option in GlobalOptions.All)
         {

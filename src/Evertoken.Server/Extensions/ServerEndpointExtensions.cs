@@ -17,6 +17,8 @@ public static class ServerEndpointExtensions
         app.MapTokensApi();
         app.MapClientKeysApi();
         app.MapAuditApi();
+        app.MapMessagesApi();
+        app.MapWebhooksApi();
         return app;
     }
 }
