@@ -7,9 +7,10 @@ namespace Evertoken.WhatsApp;
 /// <summary>
 /// A token bucket per business phone number (<see cref="TokenBucketRateLimiter"/>), so senders get back-pressure
 /// from us instead of error 130429 from Meta: a caller waits in a bounded queue for its turn, and when the queue is
-/// full gets a <see cref="SendThrottledException"/> with a retry delay. Buckets are refilled by a timer of the
-/// injected <see cref="TimeProvider"/>, so tests control time. Up to 10 messages/s a bucket refills once a second;
-/// above, every 100 ms with a tenth of the rate (rounded down, never over the limit). Thread-safe.
+/// full gets a <see cref="SendThrottledException"/> with a retry delay. Up to 10 messages/s a bucket refills once a
+/// second; above, every 100 ms with a tenth of the rate (rounded down, never over the limit). The refill runs on a
+/// timer of the injected <see cref="TimeProvider"/> (the limiter adds what the elapsed time earned): under a fake
+/// clock that is never advanced a bucket never refills, which makes limits exact in tests. Thread-safe.
 /// </summary>
 public sealed class MessageThrottle : IDisposable
 {

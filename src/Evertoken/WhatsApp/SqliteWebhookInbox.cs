@@ -390,17 +390,14 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
                 }
             }
 
-            // A pure redelivery has nothing new for the app: it is kept for audit but not relayed again. Without a
-            // matching relay target there is nothing to forward either.
-            var queued = 0;
+            // A pure redelivery has nothing new for the app: it is kept for audit but not relayed again.
             if (fresh > 0)
             {
                 Set(queueRelay, payloadId, pending.PhoneNumberId, receivedAt);
-                queued = queueRelay.ExecuteNonQuery();
-                relayQueued |= queued > 0;
+                relayQueued |= queueRelay.ExecuteNonQuery() > 0;
             }
 
-            Set(finishPayload, fresh, duplicates, queued > 0 ? "pending" : "none", payloadId);
+            Set(finishPayload, fresh, duplicates, fresh > 0 ? "pending" : "none", payloadId);
             finishPayload.ExecuteNonQuery();
 
             results[i] = new WebhookAppendResult(payloadId, fresh, duplicates);
