@@ -52,7 +52,7 @@ public sealed class WebhookRelayTests : IAsyncLifetime
     public async Task A_stored_payload_reaches_the_target_with_our_signature_and_Meta_format_re_signature()
     {
         var receiver = await StartReceiverAsync();
-        var relay = CreateRelay(receiver.Target("app"));
+        var relay = await CreateRelayAsync(receiver.Target("app"));
         var body = WebhookFixtures.Bytes("webhook.message.text-message.json");
         await AppendAsync("webhook.message.text-message.json");
 
@@ -72,7 +72,7 @@ public sealed class WebhookRelayTests : IAsyncLifetime
     public async Task A_redelivery_with_only_known_events_is_not_relayed_again()
     {
         var receiver = await StartReceiverAsync();
-        var relay = CreateRelay(receiver.Target("app"));
+        var relay = await CreateRelayAsync(receiver.Target("app"));
         await AppendAsync("webhook.status.read.json");
         await AppendAsync("webhook.status.read.json");
 
@@ -85,7 +85,7 @@ public sealed class WebhookRelayTests : IAsyncLifetime
     public async Task One_delivery_per_target_and_phone_number_is_in_flight_so_a_conversation_keeps_its_order()
     {
         var receiver = await StartReceiverAsync();
-        var relay = CreateRelay(receiver.Target("app"));
+        var relay = await CreateRelayAsync(receiver.Target("app"));
         await AppendAsync("webhook.status.sent-cbp-with-conversation.json");
         await AppendAsync("webhook.status.delivered-pmp-with-contacts.json", phoneNumberId: "200000000000001");
         await AppendAsync("webhook.status.read.json");
@@ -107,7 +107,7 @@ public sealed class WebhookRelayTests : IAsyncLifetime
     {
         var receiver = await StartReceiverAsync();
         receiver.Failing = true;
-        var relay = CreateRelay(receiver.Target("app"), giveUpAfter: TimeSpan.FromDays(7));
+        var relay = await CreateRelayAsync(receiver.Target("app"), giveUpAfter: TimeSpan.FromDays(7));
         await AppendAsync("webhook.message.text-message.json");
 
         var waits = new List<TimeSpan>();
@@ -152,7 +152,7 @@ public sealed class WebhookRelayTests : IAsyncLifetime
     [Fact]
     public async Task An_unreachable_target_counts_as_a_failed_attempt()
     {
-        var relay = CreateRelay(new WebhookRelayTarget { Name = "gone", Url = new Uri($"http://127.0.0.1:{FreePort()}/hook"), Secret = OurSecret });
+        var relay = await CreateRelayAsync(new WebhookRelayTarget { Name = "gone", Url = new Uri($"http://127.0.0.1:{FreePort()}/hook"), Secret = OurSecret });
         await AppendAsync("webhook.message.text-message.json");
 
         var run = await relay.RunOnceAsync(Ct);
@@ -167,8 +167,7 @@ public sealed class WebhookRelayTests : IAsyncLifetime
     public async Task A_delivery_claimed_by_a_process_that_died_is_taken_again_once_its_lease_runs_out()
     {
         var receiver = await StartReceiverAsync();
-        var relay = CreateRelay(receiver.Target("app"));
-        await relay.InitializeAsync(Ct);
+        var relay = await CreateRelayAsync(receiver.Target("app"));
         await AppendAsync("webhook.message.text-message.json");
         // A crashed relay: it claimed the delivery (with a 2 minute lease) and never reported back.
         var store = new WebhookRelayStore(_inbox.ConnectionString);
@@ -186,7 +185,7 @@ public sealed class WebhookRelayTests : IAsyncLifetime
     public async Task A_target_limited_to_one_phone_number_only_gets_that_numbers_payloads()
     {
         var receiver = await StartReceiverAsync();
-        var relay = CreateRelay(receiver.Target("only-two", phoneNumberId: "200000000000001"));
+        var relay = await CreateRelayAsync(receiver.Target("only-two", phoneNumberId: "200000000000001"));
         await AppendAsync("webhook.status.sent-cbp-with-conversation.json");
         await AppendAsync("webhook.status.read.json", phoneNumberId: "200000000000001");
 
@@ -199,7 +198,7 @@ public sealed class WebhookRelayTests : IAsyncLifetime
     [Fact]
     public async Task A_target_pointing_at_our_own_listening_address_is_disabled()
     {
-        var relay = CreateRelay(new WebhookRelayTarget { Name = "loop", Url = new Uri("http://127.0.0.1:45678/webhooks/whatsapp"), Secret = OurSecret });
+        var relay = await CreateRelayAsync(new WebhookRelayTarget { Name = "loop", Url = new Uri("http://127.0.0.1:45678/webhooks/whatsapp"), Secret = OurSecret });
 
         var disabled = await relay.DisableLoopingTargetsAsync([new Uri("http://127.0.0.1:45678")], Ct);
 
@@ -208,12 +207,17 @@ public sealed class WebhookRelayTests : IAsyncLifetime
         (await relay.GetStatusAsync(Ct)).Targets.ShouldHaveSingleItem().Enabled.ShouldBeFalse();
     }
 
-    private WebhookRelay CreateRelay(WebhookRelayTarget target, TimeSpan? giveUpAfter = null) =>
-        new(_inbox, Options.Create(new WebhookRelayOptions
+    // Initialized like the hosted service at start: the targets are recorded before any payload arrives.
+    private async Task<WebhookRelay> CreateRelayAsync(WebhookRelayTarget target, TimeSpan? giveUpAfter = null)
+    {
+        var relay = new WebhookRelay(_inbox, Options.Create(new WebhookRelayOptions
         {
             Targets = [target],
             GiveUpAfter = giveUpAfter ?? TimeSpan.FromDays(7),
         }), new PlainHttpClientFactory(), new AlertManager([_alerts], _time), _time);
+        await relay.InitializeAsync(Ct);
+        return relay;
+    }
 
     private async Task AppendAsync(string fixture, string? phoneNumberId = null)
     {
