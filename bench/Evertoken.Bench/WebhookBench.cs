@@ -36,9 +36,22 @@ public static class WebhookBench
         var concurrency = Option(args, "--concurrency", 64);
         var warmup = Option(args, "--warmup", 3);
         var payload = BuildPayloadTemplate(2048);
+        if (args.Contains("--micro"))
+        {
+            await MicroAsync(payload, concurrency, args);
+            return 0;
+        }
+
         Console.WriteLine($"webhook bench: {Environment.ProcessorCount} cores, {seconds} s per phase after {warmup} s warm-up, {concurrency} concurrent requests, {payload.Length} byte payloads");
 
         var results = new List<(string Name, Result Result)>();
+        await using (var jit = await BenchServer.StartAsync([]))
+        {
+            // A throwaway round so the first measured phase does not pay for the JIT.
+            await LoadAsync(jit.Url, "bench/baseline", id => Unique(payload, id), concurrency, 0, warmup, sign: true);
+            await LoadAsync(jit.Url, "webhooks/whatsapp", id => Unique(payload, id), concurrency, 0, warmup, sign: true);
+        }
+
         foreach (var full in new[] { false, true })
         {
             await using var server = await BenchServer.StartAsync(new Dictionary<string, string?> { ["Webhooks:Inbox:SynchronousFull"] = full ? "true" : "false" });
@@ -54,23 +67,24 @@ public static class WebhookBench
 
         var send = await SendBenchAsync(concurrency, warmup, seconds);
         Console.WriteLine();
-        Console.WriteLine("| phase | events/s | p50 ms | p99 ms | errors |");
-        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine("| phase | events/s | p50 ms | p99 ms | errors | CPU us/req | idle-box capacity/s |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var (name, result) in results)
         {
-            Console.WriteLine($"| {name} | {result.PerSecond:0} | {result.P50:0.00} | {result.P99:0.00} | {result.Failures} |");
+            Console.WriteLine(Row(name, result));
         }
 
         if (send is { } s)
         {
-            Console.WriteLine($"| send baseline (emulator direct) | {s.Baseline.PerSecond:0} | {s.Baseline.P50:0.00} | {s.Baseline.P99:0.00} | {s.Baseline.Failures} |");
-            Console.WriteLine($"| send via /v1/messages | {s.Sent.PerSecond:0} | {s.Sent.P50:0.00} | {s.Sent.P99:0.00} | {s.Sent.Failures} |");
+            Console.WriteLine(Row("send baseline (emulator direct)", s.Baseline));
+            Console.WriteLine(Row("send via /v1/messages", s.Sent));
         }
 
         var normal = results[1].Result.PerSecond;
         var full2 = results[3].Result.PerSecond;
         var ratio = normal / results[0].Result.PerSecond;
         Console.WriteLine();
+        Console.WriteLine($"machine load average at the end: {LoadAverage()} (other processes share these cores: wall-clock rates are only comparable within one run)");
         Console.WriteLine($"goals: NORMAL {normal:0}/s (>= 20000: {(normal >= 20000 ? "met" : "MISSED")}), FULL {full2:0}/s (>= 10000: {(full2 >= 10000 ? "met" : "MISSED")}), ratio {ratio:0.00}x (>= 0.5: {(ratio >= 0.5 ? "met" : "MISSED")})");
         return normal >= 20000 && full2 >= 10000 && ratio >= 0.5 ? 0 : 1;
     }
@@ -176,15 +190,163 @@ public static class WebhookBench
         await Task.Delay(TimeSpan.FromSeconds(warmupSeconds));
         Volatile.Write(ref recording, 1);
         var clock = Stopwatch.StartNew();
+        var cpu = Cpu();
         await Task.Delay(TimeSpan.FromSeconds(seconds));
         Volatile.Write(ref recording, 0);
         var elapsed = clock.Elapsed;
+        var cpuUsed = Cpu() - cpu;
         Volatile.Write(ref stop, 1);
         await Task.WhenAll(workers);
 
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new Result(all.Length / elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99), failures.Sum());
+        return new Result(all.Length / elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99), failures.Sum(),
+            all.Length == 0 ? double.NaN : cpuUsed.TotalMicroseconds / all.Length);
     }
+
+    // The parts of an ingest without HTTP: signature check, extraction, and concurrent appends to the inbox.
+    private static async Task MicroAsync(byte[] payload, int concurrency, string[] args)
+    {
+        const int count = 20000;
+        var bodies = Enumerable.Range(0, count).Select(i => Unique(payload, i)).ToArray();
+        var signatures = bodies.Select(b => WebhookSignature.Sign(b, AppSecret)).ToArray();
+        var clock = Stopwatch.StartNew();
+        var cpu = Cpu();
+        foreach (var (body, signature) in bodies.Zip(signatures))
+        {
+            WebhookSignature.Verify(body, signature, [AppSecret]);
+        }
+
+        Console.WriteLine($"verify:  {count / clock.Elapsed.TotalSeconds,10:0}/s  {(Cpu() - cpu).TotalMicroseconds / count,7:0.0} us CPU each");
+        clock.Restart();
+        cpu = Cpu();
+        var parsed = bodies.Select(b => WebhookEventExtractor.ExtractEvents(b)).ToArray();
+        Console.WriteLine($"extract: {count / clock.Elapsed.TotalSeconds,10:0}/s  {(Cpu() - cpu).TotalMicroseconds / count,7:0.0} us CPU each");
+        clock.Restart();
+        cpu = Cpu();
+        foreach (var p in parsed)
+        {
+            foreach (var e in p.Events)
+            {
+                System.Text.Json.JsonSerializer.Serialize(e with { RawJson = "" }, WhatsAppJsonContext.Default.WebhookEvent);
+            }
+        }
+
+        Console.WriteLine($"event json: {(Cpu() - cpu).TotalMicroseconds / count,7:0.0} us CPU each");
+        if (args.Contains("--sqlite"))
+        {
+            foreach (var pragma in new[] { "", "PRAGMA cache_size=-65536;", "PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;", "PRAGMA wal_autocheckpoint=16384;" })
+            {
+                await RawSqliteAsync(bodies, parsed, pragma);
+            }
+        }
+
+        foreach (var full in new[] { false, true })
+        {
+            var folder = Path.Combine(Path.GetTempPath(), "evertoken-bench", Guid.NewGuid().ToString("N"));
+            await using var inbox = new SqliteWebhookInbox(Microsoft.Extensions.Options.Options.Create(new WebhookInboxOptions { DatabasePath = Path.Combine(folder, "w.db"), SynchronousFull = full }));
+            await inbox.InitializeAsync();
+            var next = -1;
+            clock.Restart();
+            cpu = Cpu();
+            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < count)
+                {
+                    await inbox.AppendAsync(bodies[i], parsed[i].Events, DateTimeOffset.UnixEpoch);
+                }
+            })));
+            Console.WriteLine($"append ({(full ? "FULL" : "NORMAL")}): {count / clock.Elapsed.TotalSeconds,10:0}/s  {(Cpu() - cpu).TotalMicroseconds / count,7:0.0} us CPU each, {Batches(inbox)} batches");
+        }
+    }
+
+    private static string Row(string name, Result r) =>
+        $"| {name} | {r.PerSecond:0} | {r.P50:0.00} | {r.P99:0.00} | {r.Failures} | {r.CpuMicrosPerRequest:0} | {r.IdleCapacity:0} |";
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
+    // The inbox's own SQL on one connection, batches of 32, to tell SQLite's cost from ours.
+    private static async Task RawSqliteAsync(byte[][] bodies, WebhookParseResult[] parsed, string pragma)
+    {
+        var schema = Type.GetType("Evertoken.WhatsApp.Internal.WebhookInboxSchema, Evertoken")!;
+        string Sql(string name) => (string)schema.GetField(name)!.GetValue(null)!;
+        var folder = Path.Combine(Path.GetTempPath(), "evertoken-bench", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(folder, "raw.db")}");
+        await connection.OpenAsync();
+        void Run(string sql)
+        {
+            using var c = connection.CreateCommand();
+            c.CommandText = sql;
+            c.ExecuteNonQuery();
+        }
+
+        Run("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; " + pragma);
+        Run(Sql("Create"));
+        var cpu = Cpu();
+        var clock = Stopwatch.StartNew();
+        for (var start = 0; start < bodies.Length; start += 32)
+        {
+            using var tx = connection.BeginTransaction();
+            using var find = connection.CreateCommand();
+            find.CommandText = Sql("FindEvent");
+            find.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$dedup_key", ""));
+            using var payload = connection.CreateCommand();
+            payload.CommandText = Sql("InsertPayload");
+            foreach (var n in new[] { "$received_at", "$body", "$body_sha256", "$event_count", "$new", "$duplicates", "$relay_state", "$phone_number_id" })
+            {
+                payload.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter { ParameterName = n });
+            }
+
+            using var upsert = connection.CreateCommand();
+            upsert.CommandText = Sql("UpsertEvent");
+            foreach (var n in new[] { "$payload_id", "$dedup_key", "$kind", "$field", "$waba_id", "$phone_number_id", "$message_type", "$wamid", "$status", "$from_id", "$recipient_id", "$event_time", "$received_at", "$event_json", "$raw_json" })
+            {
+                upsert.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter { ParameterName = n });
+            }
+
+            for (var i = start; i < Math.Min(bodies.Length, start + 32); i++)
+            {
+                var e = parsed[i].Events[0];
+                find.Parameters[0].Value = e.DedupKey;
+                find.ExecuteScalar();
+                object?[] pv = [1L, bodies[i], "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 1, 1, 0, "pending", "106540352242922"];
+                for (var k = 0; k < pv.Length; k++)
+                {
+                    payload.Parameters[k].Value = pv[k];
+                }
+
+                var id = (long)payload.ExecuteScalar()!;
+                object?[] ev = [id, e.DedupKey, "Message", "messages", e.WabaId, e.PhoneNumberId, e.MessageType, e.Wamid, DBNull.Value, e.From, DBNull.Value, 1L, 1L, "{\"kind\":\"Message\"}", e.RawJson];
+                for (var k = 0; k < ev.Length; k++)
+                {
+                    upsert.Parameters[k].Value = ev[k] ?? DBNull.Value;
+                }
+
+                upsert.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+        }
+
+        Console.WriteLine($"raw sqlite [{pragma}]: {bodies.Length / clock.Elapsed.TotalSeconds,8:0}/s  {(Cpu() - cpu).TotalMicroseconds / bodies.Length,7:0.0} us CPU each");
+    }
+
+    private static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
+
+    // Internal counter of the inbox, read for the report only.
+    private static object? Batches(SqliteWebhookInbox inbox) =>
+        typeof(SqliteWebhookInbox).GetProperty("CommittedBatches", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)?.GetValue(inbox);
 
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
@@ -240,9 +402,18 @@ public static class WebhookBench
     }
 
     /// <summary>One phase: successful requests per second and latency percentiles in milliseconds.</summary>
-    internal sealed record Result(double PerSecond, double P50, double P99, long Failures)
+    /// <param name="PerSecond">Successful requests per second (wall clock).</param>
+    /// <param name="P50">Median latency, ms.</param>
+    /// <param name="P99">99th percentile latency, ms.</param>
+    /// <param name="Failures">Requests that did not get a 200.</param>
+    /// <param name="CpuMicrosPerRequest">Process CPU time (server and load generator together) per successful request:
+    /// what each request costs whatever else the machine is doing, so 2 cores / this = the capacity of an idle box.</param>
+    internal sealed record Result(double PerSecond, double P50, double P99, long Failures, double CpuMicrosPerRequest)
     {
-        public override string ToString() => $"{PerSecond,8:0}/s  p50 {P50,6:0.00} ms  p99 {P99,6:0.00} ms";
+        /// <summary>Requests per second two idle cores would serve at this CPU cost.</summary>
+        public double IdleCapacity => Environment.ProcessorCount * 1_000_000 / CpuMicrosPerRequest;
+
+        public override string ToString() => $"{PerSecond,8:0}/s  p50 {P50,6:0.00} ms  p99 {P99,6:0.00} ms  {CpuMicrosPerRequest,6:0} us CPU/req (idle-box capacity {IdleCapacity:0}/s)";
     }
 
     /// <summary>An in-process <c>evertoken serve</c> with a temp data folder and the baseline endpoint mapped beside it.</summary>

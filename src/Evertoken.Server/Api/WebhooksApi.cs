@@ -97,7 +97,7 @@ public static class WebhooksApi
             }
         }
 
-        var parsed = WebhookEventExtractor.Extract(body);
+        var parsed = WebhookEventExtractor.ExtractEvents(body);
         if (!parsed.IsSuccess)
         {
             return Problem(StatusCodes.Status400BadRequest, "Not a webhook payload", parsed.Error);

@@ -110,6 +110,10 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
                 Execute(connection, "PRAGMA journal_mode=WAL;");
                 Execute(connection, _options.SynchronousFull ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
                 Execute(connection, "PRAGMA foreign_keys=ON;");
+                // The writer's own page cache (32 MB) and memory-mapped reads: the indexes it updates stay in memory
+                // instead of being read back through system calls; this roughly halves the CPU of an append.
+                Execute(connection, "PRAGMA cache_size=-32768;");
+                Execute(connection, "PRAGMA mmap_size=268435456;");
                 using (var transaction = connection.BeginTransaction())
                 {
                     if (ReadUserVersion(connection, transaction) == 1)
@@ -131,7 +135,27 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
                 throw;
             }
 
-            _writer = Task.Run(() => WriterLoopAsync(connection));
+            // A thread of its own: the writer spends its life in synchronous SQLite calls, which on a thread-pool
+            // thread would starve the HTTP handlers on a small machine.
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    WriterLoop(connection);
+                    done.SetResult();
+                }
+                catch (Exception ex)
+                {
+                    done.SetException(ex);
+                }
+            })
+            {
+                IsBackground = true,
+                Name = "Evertoken webhook inbox writer",
+            };
+            thread.Start();
+            _writer = done.Task;
             _initialized = true;
         }
         finally
@@ -192,7 +216,7 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         Filter("received_at >= $from", "$from", query.ReceivedFrom?.ToUnixTimeMilliseconds());
         Filter("received_at < $before", "$before", query.ReceivedBefore?.ToUnixTimeMilliseconds());
         Filter("id > $after", "$after", query.After);
-        command.CommandText = "SELECT id, payload_id, received_at, duplicate_count, event_json FROM webhook_events"
+        command.CommandText = "SELECT id, payload_id, received_at, duplicate_count, event_json, raw_json FROM webhook_events"
             + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
             + " ORDER BY id LIMIT $limit;";
         command.Parameters.AddWithValue("$limit", query.Limit + 1);
@@ -202,6 +226,11 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var webhookEvent = JsonSerializer.Deserialize(reader.GetString(4), WhatsAppJsonContext.Default.WebhookEvent)!;
+            if (!reader.IsDBNull(5))
+            {
+                webhookEvent = webhookEvent with { RawJson = reader.GetString(5) };
+            }
+
             events.Add(new StoredWebhookEvent(reader.GetInt64(0), reader.GetInt64(1),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), reader.GetInt32(3), webhookEvent));
         }
@@ -281,16 +310,16 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         }
     }
 
-    private async Task WriterLoopAsync(SqliteConnection connection)
+    private void WriterLoop(SqliteConnection connection)
     {
-        await using var _ = connection.ConfigureAwait(false);
+        using var _ = connection;
         var batch = new List<PendingAppend>(_options.MaxBatchSize);
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (WaitToRead(reader))
         {
             if (_beforeBatch is not null)
             {
-                await _beforeBatch(_shutdown.Token).ConfigureAwait(false);
+                _beforeBatch(_shutdown.Token).AsTask().GetAwaiter().GetResult();
             }
 
             batch.Clear();
@@ -334,6 +363,13 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         }
     }
 
+    // Blocks the writer's own thread (never a pool thread) until appends are queued; false once the queue is closed.
+    private static bool WaitToRead(ChannelReader<PendingAppend> reader)
+    {
+        var wait = reader.WaitToReadAsync();
+        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+    }
+
     private void WriteAlone(SqliteConnection connection, PendingAppend pending)
     {
         try
@@ -358,31 +394,37 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         relayQueued = false;
         var results = new WebhookAppendResult[batch.Count];
         using var transaction = connection.BeginTransaction();
+        using var findEvent = Command(connection, transaction, WebhookInboxSchema.FindEvent, "$dedup_key");
         using var insertPayload = Command(connection, transaction, WebhookInboxSchema.InsertPayload,
-            "$received_at", "$body", "$body_sha256", "$event_count", "$phone_number_id");
+            "$received_at", "$body", "$body_sha256", "$event_count", "$new", "$duplicates", "$relay_state", "$phone_number_id");
         using var upsertEvent = Command(connection, transaction, WebhookInboxSchema.UpsertEvent,
             "$payload_id", "$dedup_key", "$kind", "$field", "$waba_id", "$phone_number_id", "$message_type", "$wamid",
-            "$status", "$from_id", "$recipient_id", "$event_time", "$received_at", "$event_json");
-        using var finishPayload = Command(connection, transaction, WebhookInboxSchema.FinishPayload,
-            "$new", "$duplicates", "$relay_state", "$id");
+            "$status", "$from_id", "$recipient_id", "$event_time", "$received_at", "$event_json", "$raw_json");
         using var queueRelay = Command(connection, transaction, WebhookInboxSchema.QueueRelay, "$payload_id", "$phone_number_id", "$now");
 
+        // Keys stored earlier in this transaction, so a key repeated within the batch counts as a duplicate too.
+        var written = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < batch.Count; i++)
         {
             var pending = batch[i];
             var receivedAt = pending.ReceivedAt.ToUnixTimeMilliseconds();
-            Set(insertPayload, receivedAt, pending.Body, pending.BodySha256, pending.Events.Count, pending.PhoneNumberId);
-            var payloadId = (long)insertPayload.ExecuteScalar()!;
 
+            // Counting new and redelivered events before the payload row is written means the row (with its body)
+            // is written once, never updated.
             int fresh = 0, duplicates = 0;
-            for (var j = 0; j < pending.Events.Count; j++)
+            foreach (var e in pending.Events)
             {
-                var e = pending.Events[j];
-                Set(upsertEvent, payloadId, e.DedupKey, KindNames[(int)e.Kind], e.Field, e.WabaId, e.PhoneNumberId, e.MessageType,
-                    e.Wamid, e.Status, e.From, e.RecipientId, e.Timestamp?.ToUnixTimeSeconds(), receivedAt, pending.EventJson[j]);
-                if ((long)upsertEvent.ExecuteScalar()! == 0)
+                if (written.Contains(e.DedupKey))
+                {
+                    duplicates++;
+                    continue;
+                }
+
+                Set(findEvent, e.DedupKey);
+                if (findEvent.ExecuteScalar() is null)
                 {
                     fresh++;
+                    written.Add(e.DedupKey);
                 }
                 else
                 {
@@ -391,14 +433,23 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
             }
 
             // A pure redelivery has nothing new for the app: it is kept for audit but not relayed again.
+            Set(insertPayload, receivedAt, pending.Body, pending.BodySha256, pending.Events.Count, fresh, duplicates,
+                fresh > 0 ? "pending" : "none", pending.PhoneNumberId);
+            var payloadId = (long)insertPayload.ExecuteScalar()!;
+
+            for (var j = 0; j < pending.Events.Count; j++)
+            {
+                var e = pending.Events[j];
+                Set(upsertEvent, payloadId, e.DedupKey, KindNames[(int)e.Kind], e.Field, e.WabaId, e.PhoneNumberId, e.MessageType,
+                    e.Wamid, e.Status, e.From, e.RecipientId, e.Timestamp?.ToUnixTimeSeconds(), receivedAt, pending.EventJson[j], e.RawJson);
+                upsertEvent.ExecuteNonQuery();
+            }
+
             if (fresh > 0)
             {
                 Set(queueRelay, payloadId, pending.PhoneNumberId, receivedAt);
                 relayQueued |= queueRelay.ExecuteNonQuery() > 0;
             }
-
-            Set(finishPayload, fresh, duplicates, fresh > 0 ? "pending" : "none", payloadId);
-            finishPayload.ExecuteNonQuery();
 
             results[i] = new WebhookAppendResult(payloadId, fresh, duplicates);
         }
@@ -453,7 +504,8 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
 
         public IReadOnlyList<WebhookEvent> Events { get; } = events;
 
-        public string[] EventJson { get; } = [.. events.Select(e => JsonSerializer.Serialize(e, WhatsAppJsonContext.Default.WebhookEvent))];
+        // The raw JSON goes to its own column: escaping it again inside event_json would double its size.
+        public string[] EventJson { get; } = [.. events.Select(e => JsonSerializer.Serialize(e with { RawJson = "" }, WhatsAppJsonContext.Default.WebhookEvent))];
 
         // Routes the payload's relay deliveries (one conversation queue per target and number): the first number named.
         public string PhoneNumberId { get; } = events.Select(e => e.PhoneNumberId).FirstOrDefault(p => !string.IsNullOrEmpty(p)) ?? "";

@@ -4,7 +4,8 @@ namespace Evertoken.WhatsApp.Internal;
 /// The inbox tables. Times are unix milliseconds (event_time: unix seconds, as Meta sends them). The relay tables
 /// are filled here (one pending delivery per enabled target whose phone number filter matches, for each payload with
 /// new events) and worked by <see cref="WebhookRelay"/>, which owns their state transitions.
-/// Version 2 added the payload's phone number, the targets' phone number filter and the deliveries' lease.
+/// Version 2 added the payload's phone number, the targets' phone number filter, the deliveries' lease, and keeps an
+/// event's raw JSON in its own column (as is, not escaped again inside event_json).
 /// </summary>
 internal static class WebhookInboxSchema
 {
@@ -18,6 +19,7 @@ internal static class WebhookInboxSchema
         "ALTER TABLE webhook_relay_deliveries ADD COLUMN phone_number_id TEXT NOT NULL DEFAULT '';",
         "ALTER TABLE webhook_relay_deliveries ADD COLUMN lease_until INTEGER;",
         "ALTER TABLE webhook_relay_deliveries ADD COLUMN queued_at INTEGER;",
+        "ALTER TABLE webhook_events ADD COLUMN raw_json TEXT;",
     ];
 
     public const string Create = """
@@ -51,6 +53,7 @@ internal static class WebhookInboxSchema
             event_time INTEGER,
             received_at INTEGER NOT NULL,
             event_json TEXT NOT NULL,
+            raw_json TEXT,
             duplicate_count INTEGER NOT NULL DEFAULT 0,
             last_duplicate_at INTEGER
         );
@@ -90,26 +93,20 @@ internal static class WebhookInboxSchema
         """;
 
     public const string InsertPayload = """
-        INSERT INTO webhook_payloads (received_at, body, body_sha256, event_count, phone_number_id)
-        VALUES ($received_at, $body, $body_sha256, $event_count, $phone_number_id)
+        INSERT INTO webhook_payloads (received_at, body, body_sha256, event_count, new_event_count, duplicate_event_count, relay_state, phone_number_id)
+        VALUES ($received_at, $body, $body_sha256, $event_count, $new, $duplicates, $relay_state, $phone_number_id)
         RETURNING id;
         """;
 
+    public const string FindEvent = "SELECT 1 FROM webhook_events WHERE dedup_key = $dedup_key;";
+
     // A redelivered event hits the unique dedup key: it is counted on the stored row instead of stored again.
-    // RETURNING tells the two apart (duplicate_count is 0 only on a fresh insert).
     public const string UpsertEvent = """
         INSERT INTO webhook_events (payload_id, dedup_key, kind, field, waba_id, phone_number_id, message_type, wamid,
-                                    status, from_id, recipient_id, event_time, received_at, event_json)
+                                    status, from_id, recipient_id, event_time, received_at, event_json, raw_json)
         VALUES ($payload_id, $dedup_key, $kind, $field, $waba_id, $phone_number_id, $message_type, $wamid,
-                $status, $from_id, $recipient_id, $event_time, $received_at, $event_json)
-        ON CONFLICT (dedup_key) DO UPDATE SET duplicate_count = duplicate_count + 1, last_duplicate_at = excluded.received_at
-        RETURNING duplicate_count;
-        """;
-
-    public const string FinishPayload = """
-        UPDATE webhook_payloads
-        SET new_event_count = $new, duplicate_event_count = $duplicates, relay_state = $relay_state
-        WHERE id = $id;
+                $status, $from_id, $recipient_id, $event_time, $received_at, $event_json, $raw_json)
+        ON CONFLICT (dedup_key) DO UPDATE SET duplicate_count = duplicate_count + 1, last_duplicate_at = excluded.received_at;
         """;
 
     public const string QueueRelay = """
