@@ -2,6 +2,7 @@
 return args switch
 {
     ["proxy", ..] => await Evertoken.Bench.Proxy.ProxyBench.MainAsync(args[1..]),  // bench/run-proxy.sh
+    ["webhooks", ..] => await Evertoken.Bench.WebhookBench.RunAsync(args[1..]),    // bench/run-webhooks.sh
     ["store", ..] => await Evertoken.Bench.StoreBench.RunAsync(args[1..]),          // bench/run-postgres.sh
     ["handler", ..] => await Evertoken.Bench.HandlerBench.RunAsync(args[1..]),      // bench/run-handler.sh
     _ => Usage(),
@@ -9,6 +10,6 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Evertoken.Bench <proxy|store|handler> [options]  (see bench/run-*.sh)");
+    Console.Error.WriteLine("usage: Evertoken.Bench <proxy|webhooks|store|handler> [options]  (see bench/run-*.sh)");
     return 1;
 }

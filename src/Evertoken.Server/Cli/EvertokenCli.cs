@@ -22,6 +22,8 @@ public static class EvertokenCli
             EmulatorCommand.Create(host),
             ServeCommand.Create(host),
             SandboxCommand.Create(host),
+            SendCommand.Create(host),
+            WebhooksCommands.Create(host),
         };
         foreach (var option in GlobalOptions.All)
         {

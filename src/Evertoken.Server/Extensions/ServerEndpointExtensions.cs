@@ -19,6 +19,8 @@ public static class ServerEndpointExtensions
         app.MapTokensApi();
         app.MapClientKeysApi();
         app.MapAuditApi();
+        app.MapMessagesApi();
+        app.MapWebhooksApi();
         app.MapGraphProxy();
         app.MapDashboard();
         return app;

@@ -1,4 +1,5 @@
 using Evertoken.Hosting;
+using Evertoken.Server.Api;
 using Evertoken.Server.Auth;
 using Evertoken.Server.Dashboard;
 using Evertoken.Server.Hosting;
@@ -30,6 +31,8 @@ public static class ServerServiceExtensions
         {
             builder.AddRefreshWorker();
         }
+
+        builder.AddWhatsAppServer(configuration, settings);
 
         services.TryAddSingleton<IClientKeyStore>(sp =>
         {

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Evertoken.Graph;
+using Evertoken.Tokens;
 using Evertoken.WhatsApp.Internal;
 using Microsoft.Extensions.Options;
 
@@ -36,16 +38,21 @@ public sealed class CloudApiClient
     /// <exception cref="MessageValidationException">When the message breaks a documented rule (every problem is listed).</exception>
     /// <exception cref="ArgumentException">When <paramref name="phoneNumberId"/> is not a numeric id.</exception>
     /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled.</exception>
-    public async Task<GraphResult<SendResult>> SendAsync(string phoneNumberId, WhatsAppMessage message, CancellationToken cancellationToken = default)
+    public Task<GraphResult<SendResult>> SendAsync(string phoneNumberId, WhatsAppMessage message, CancellationToken cancellationToken = default) =>
+        SendWithTokenAsync(phoneNumberId, message, null, cancellationToken);
+
+    /// <summary>Sends with <paramref name="token"/> (Bearer and <c>appsecret_proof</c>) instead of a handler's token.</summary>
+    internal async Task<GraphResult<SendResult>> SendWithTokenAsync(string phoneNumberId, WhatsAppMessage message, TokenCredentials? token, CancellationToken cancellationToken)
     {
         CheckPhoneNumberId(phoneNumberId);
         ArgumentNullException.ThrowIfNull(message);
         MessageValidator.ThrowIfInvalid(message);
         var body = JsonSerializer.SerializeToUtf8Bytes(message, WhatsAppJsonContext.Default.WhatsAppMessage);
-        return await PostAsync(phoneNumberId, body, static bytes =>
+        return await PostAsync(phoneNumberId, body, token, static bytes =>
         {
+            // A send is reported as sent only with a wamid: anything else is a failure, never a guess.
             var result = JsonSerializer.Deserialize(bytes, WhatsAppJsonContext.Default.SendResult);
-            return result is { Messages.Count: > 0 } ? result : null;
+            return result is { Messages.Count: > 0 } && !string.IsNullOrEmpty(result.Wamid) ? result : null;
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -55,12 +62,16 @@ public sealed class CloudApiClient
     /// </summary>
     /// <exception cref="ArgumentException">When an argument is empty or <paramref name="phoneNumberId"/> is not numeric.</exception>
     /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled.</exception>
-    public async Task<GraphResult<bool>> MarkAsReadAsync(string phoneNumberId, string wamid, bool typingIndicator = false, CancellationToken cancellationToken = default)
+    public Task<GraphResult<bool>> MarkAsReadAsync(string phoneNumberId, string wamid, bool typingIndicator = false, CancellationToken cancellationToken = default) =>
+        MarkAsReadWithTokenAsync(phoneNumberId, wamid, typingIndicator, null, cancellationToken);
+
+    /// <summary>Marks as read with <paramref name="token"/> instead of a handler's token.</summary>
+    internal async Task<GraphResult<bool>> MarkAsReadWithTokenAsync(string phoneNumberId, string wamid, bool typingIndicator, TokenCredentials? token, CancellationToken cancellationToken)
     {
         CheckPhoneNumberId(phoneNumberId);
         ArgumentException.ThrowIfNullOrWhiteSpace(wamid);
         var body = JsonSerializer.SerializeToUtf8Bytes(WhatsAppMessage.MarkAsRead(wamid, typingIndicator), WhatsAppJsonContext.Default.WhatsAppMessage);
-        var result = await PostAsync<SuccessResponse>(phoneNumberId, body,
+        var result = await PostAsync<SuccessResponse>(phoneNumberId, body, token,
             static bytes => JsonSerializer.Deserialize(bytes, WhatsAppWireJsonContext.Default.SuccessResponse), cancellationToken).ConfigureAwait(false);
         return result.Map(r => r.Success);
     }
@@ -71,7 +82,11 @@ public sealed class CloudApiClient
     /// </summary>
     /// <exception cref="ArgumentException">When <paramref name="body"/> is not a JSON object or <paramref name="phoneNumberId"/> is not numeric.</exception>
     /// <exception cref="OperationCanceledException">When <paramref name="cancellationToken"/> is cancelled.</exception>
-    public async Task<GraphResult<JsonElement>> SendRawAsync(string phoneNumberId, JsonElement body, CancellationToken cancellationToken = default)
+    public Task<GraphResult<JsonElement>> SendRawAsync(string phoneNumberId, JsonElement body, CancellationToken cancellationToken = default) =>
+        SendRawWithTokenAsync(phoneNumberId, body, null, cancellationToken);
+
+    /// <summary>Posts a raw body with <paramref name="token"/> instead of a handler's token.</summary>
+    internal async Task<GraphResult<JsonElement>> SendRawWithTokenAsync(string phoneNumberId, JsonElement body, TokenCredentials? token, CancellationToken cancellationToken)
     {
         CheckPhoneNumberId(phoneNumberId);
         if (body.ValueKind != JsonValueKind.Object)
@@ -80,7 +95,7 @@ public sealed class CloudApiClient
         }
 
         var bytes = JsonSerializer.SerializeToUtf8Bytes(body, WhatsAppJsonContext.Default.JsonElement);
-        var result = await PostAsync<JsonElementBox>(phoneNumberId, bytes, static response =>
+        var result = await PostAsync<JsonElementBox>(phoneNumberId, bytes, token, static response =>
         {
             using var document = JsonDocument.Parse(response);
             return new JsonElementBox(document.RootElement.Clone());
@@ -88,13 +103,17 @@ public sealed class CloudApiClient
         return result.Map(box => box.Value);
     }
 
-    private async Task<GraphResult<T>> PostAsync<T>(string phoneNumberId, byte[] body, Func<byte[], T?> parse, CancellationToken cancellationToken)
+    private async Task<GraphResult<T>> PostAsync<T>(string phoneNumberId, byte[] body, TokenCredentials? token, Func<byte[], T?> parse, CancellationToken cancellationToken)
         where T : class
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, MessagesUri(phoneNumberId))
+        using var request = new HttpRequestMessage(HttpMethod.Post, MessagesUri(phoneNumberId, token))
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = JsonContentType } },
         };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token.Value);
+        }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
@@ -132,11 +151,22 @@ public sealed class CloudApiClient
         }
     }
 
-    private Uri MessagesUri(string phoneNumberId)
+    private Uri MessagesUri(string phoneNumberId, TokenCredentials? token)
     {
         var baseUrl = _options.BaseUrl.AbsoluteUri.EndsWith('/') ? _options.BaseUrl : new Uri(_options.BaseUrl.AbsoluteUri + "/");
         var version = _options.Version.Trim('/');
         var path = version.Length == 0 ? $"{phoneNumberId}/messages" : $"{version}/{phoneNumberId}/messages";
+
+        // The proof is an HMAC of the token, safe in a URL (unlike the token, which only travels in the header).
+        if (token?.ProofTime is { } time && token.Token.ProofAt(time) is { } timedProof)
+        {
+            path += $"?appsecret_proof={timedProof}&appsecret_time={time.ToString(CultureInfo.InvariantCulture)}";
+        }
+        else if (token?.Token.Proof is { } proof)
+        {
+            path += "?appsecret_proof=" + proof;
+        }
+
         return new Uri(baseUrl, path);
     }
 
@@ -150,4 +180,7 @@ public sealed class CloudApiClient
     }
 
     private sealed record JsonElementBox(JsonElement Value);
+
+    /// <summary>The token a call carries, and the time for a time-stamped proof (null: the classic proof).</summary>
+    internal sealed record TokenCredentials(CurrentToken Token, long? ProofTime);
 }

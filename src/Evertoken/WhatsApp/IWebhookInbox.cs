@@ -18,4 +18,26 @@ public interface IWebhookInbox
 
     /// <summary>One stored payload with its raw body, or null when there is none with that id.</summary>
     Task<StoredWebhookPayload?> GetPayloadAsync(long id, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The id of the newest stored event, or null when there is none: where a live tail starts. The default pages
+    /// through <see cref="QueryEventsAsync"/>; stores override it with a direct lookup.
+    /// </summary>
+    async Task<long?> GetLastEventIdAsync(CancellationToken cancellationToken = default)
+    {
+        long? last = null;
+        while (true)
+        {
+            var page = await QueryEventsAsync(new WebhookEventQuery { After = last, Limit = WebhookEventQuery.MaxLimit }, cancellationToken).ConfigureAwait(false);
+            if (page.Events.Count > 0)
+            {
+                last = page.Events[^1].Id;
+            }
+
+            if (page.NextAfter is null)
+            {
+                return last;
+            }
+        }
+    }
 }

@@ -17,7 +17,16 @@ public static class WebhookEventExtractor
     private const string MessagesField = "messages";
 
     /// <summary>Reads <paramref name="body"/> (UTF-8 JSON). Never throws for bad input.</summary>
-    public static WebhookParseResult Extract(ReadOnlyMemory<byte> body)
+    public static WebhookParseResult Extract(ReadOnlyMemory<byte> body) => Extract(body, typedPayload: true);
+
+    /// <summary>
+    /// Reads only the events of <paramref name="body"/>, skipping the typed <see cref="WebhookPayload"/> (its
+    /// <see cref="WebhookParseResult.Payload"/> then holds only <see cref="WebhookPayload.Object"/>): about half the
+    /// work, for receivers that store the raw body and route on the events. Never throws for bad input.
+    /// </summary>
+    public static WebhookParseResult ExtractEvents(ReadOnlyMemory<byte> body) => Extract(body, typedPayload: false);
+
+    private static WebhookParseResult Extract(ReadOnlyMemory<byte> body, bool typedPayload)
     {
         JsonDocument document;
         try
@@ -33,7 +42,7 @@ public static class WebhookEventExtractor
         {
             try
             {
-                return Extract(document.RootElement);
+                return Extract(document.RootElement, typedPayload);
             }
             catch (JsonException ex)
             {
@@ -43,7 +52,9 @@ public static class WebhookEventExtractor
     }
 
     /// <summary>Reads an already parsed body. Never throws for bad input.</summary>
-    public static WebhookParseResult Extract(JsonElement root)
+    public static WebhookParseResult Extract(JsonElement root) => Extract(root, typedPayload: true);
+
+    private static WebhookParseResult Extract(JsonElement root, bool typedPayload)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
@@ -79,12 +90,17 @@ public static class WebhookEventExtractor
             var c = 0;
             foreach (var change in changes.EnumerateArray())
             {
-                var error = ExtractChange(change, $"{entryPath}.changes[{c++}]", wabaId, events);
+                var error = ExtractChange(change, $"{entryPath}.changes[{c++}]", wabaId, events, typedPayload);
                 if (error is not null)
                 {
                     return WebhookParseResult.Failure(error);
                 }
             }
+        }
+
+        if (!typedPayload)
+        {
+            return WebhookParseResult.Success(new WebhookPayload { Object = ReadString(root, "object") }, events);
         }
 
         WebhookPayload payload;
@@ -100,7 +116,7 @@ public static class WebhookEventExtractor
         return WebhookParseResult.Success(payload, events);
     }
 
-    private static string? ExtractChange(JsonElement change, string path, string? wabaId, List<WebhookEvent> events)
+    private static string? ExtractChange(JsonElement change, string path, string? wabaId, List<WebhookEvent> events, bool typedMessages)
     {
         if (change.ValueKind != JsonValueKind.Object)
         {
@@ -138,7 +154,12 @@ public static class WebhookEventExtractor
             foreach (var item in messages.EnumerateArray())
             {
                 var itemPath = $"{path}.value.messages[{i++}]";
-                if (Read(item, itemPath, WhatsAppJsonContext.Default.WebhookMessage, out var message) is { } e)
+                // Without the typed payload only the routing fields are read: the content (text, media, ...) stays in
+                // the raw JSON instead of being materialized twice.
+                var problem = typedMessages
+                    ? Read(item, itemPath, WhatsAppJsonContext.Default.WebhookMessage, out var message)
+                    : ReadRoutingFields(item, itemPath, out message);
+                if (problem is { } e)
                 {
                     return e;
                 }
@@ -276,6 +297,56 @@ public static class WebhookEventExtractor
             return $"{path} could not be read ({ex.Path}): {ex.Message}";
         }
     }
+
+    private static string? ReadRoutingFields(JsonElement item, string path, out WebhookMessage message)
+    {
+        message = null!;
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            return $"{path} must be an object.";
+        }
+
+        foreach (var name in RoutingFields)
+        {
+            if (item.TryGetProperty(name, out var field) && field.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.Null))
+            {
+                return $"{path} could not be read ($.{name}): it must be a string.";
+            }
+        }
+
+        List<WebhookError>? errors = null;
+        if (item.TryGetProperty("errors", out var list) && list.ValueKind != JsonValueKind.Null)
+        {
+            if (list.ValueKind != JsonValueKind.Array)
+            {
+                return $"{path} could not be read ($.errors): it must be an array.";
+            }
+
+            errors = [];
+            var i = 0;
+            foreach (var error in list.EnumerateArray())
+            {
+                if (Read(error, $"{path}.errors[{i++}]", WhatsAppJsonContext.Default.WebhookError, out var read) is { } problem)
+                {
+                    return problem;
+                }
+
+                errors.Add(read);
+            }
+        }
+
+        message = new WebhookMessage
+        {
+            Id = ReadString(item, "id"),
+            From = ReadString(item, "from"),
+            Type = ReadString(item, "type"),
+            Timestamp = ReadString(item, "timestamp"),
+            Errors = errors,
+        };
+        return null;
+    }
+
+    private static readonly string[] RoutingFields = ["id", "from", "type", "timestamp"];
 
     private static Dictionary<string, string> ContactNames(JsonElement value)
     {

@@ -16,7 +16,7 @@ public sealed class HelpAndParsingTests(EmulatorFixture fixture) : IClassFixture
         var run = (await _cli.RunAsync("--help")).ShouldExitWith(ExitCodes.Ok);
 
         run.Out.ShouldContain("Evertoken keeps Meta WhatsApp Cloud API tokens alive");
-        CommandNames(run.Out).ShouldBe(["inspect", "doctor", "exchange", "app-token", "system-user", "token", "emulator", "serve", "sandbox"]);
+        CommandNames(run.Out).ShouldBe(["inspect", "doctor", "exchange", "app-token", "system-user", "token", "emulator", "serve", "sandbox", "send", "webhooks"]);
         foreach (var option in new[] { "--graph-url", "--graph-version", "--data-dir", "--json", "--verbose", "--help" })
         {
             run.Out.ShouldContain(option);

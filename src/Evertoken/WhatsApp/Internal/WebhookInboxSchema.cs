@@ -2,12 +2,25 @@ namespace Evertoken.WhatsApp.Internal;
 
 /// <summary>
 /// The inbox tables. Times are unix milliseconds (event_time: unix seconds, as Meta sends them). The relay tables
-/// are filled here (one pending delivery per enabled target for each payload with new events) and worked by the
-/// relay, which owns their state transitions.
+/// are filled here (one pending delivery per enabled target whose phone number filter matches, for each payload with
+/// new events) and worked by <see cref="WebhookRelay"/>, which owns their state transitions.
+/// Version 2 added the payload's phone number, the targets' phone number filter, the deliveries' lease, and keeps an
+/// event's raw JSON in its own column (as is, not escaped again inside event_json).
 /// </summary>
 internal static class WebhookInboxSchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
+
+    // Applied in order to a version 1 file before Create (which then only adds what is missing).
+    public static readonly string[] UpgradeFrom1 =
+    [
+        "ALTER TABLE webhook_payloads ADD COLUMN phone_number_id TEXT NOT NULL DEFAULT '';",
+        "ALTER TABLE webhook_relay_targets ADD COLUMN phone_number_id TEXT NOT NULL DEFAULT '*';",
+        "ALTER TABLE webhook_relay_deliveries ADD COLUMN phone_number_id TEXT NOT NULL DEFAULT '';",
+        "ALTER TABLE webhook_relay_deliveries ADD COLUMN lease_until INTEGER;",
+        "ALTER TABLE webhook_relay_deliveries ADD COLUMN queued_at INTEGER;",
+        "ALTER TABLE webhook_events ADD COLUMN raw_json TEXT;",
+    ];
 
     public const string Create = """
         CREATE TABLE IF NOT EXISTS webhook_payloads (
@@ -18,6 +31,7 @@ internal static class WebhookInboxSchema
             event_count INTEGER NOT NULL,
             new_event_count INTEGER NOT NULL DEFAULT 0,
             duplicate_event_count INTEGER NOT NULL DEFAULT 0,
+            phone_number_id TEXT NOT NULL DEFAULT '',
             relay_state TEXT NOT NULL DEFAULT 'none' CHECK (relay_state IN ('none', 'pending', 'delivered', 'dead'))
         );
         CREATE INDEX IF NOT EXISTS ix_webhook_payloads_received_at ON webhook_payloads (received_at);
@@ -39,6 +53,7 @@ internal static class WebhookInboxSchema
             event_time INTEGER,
             received_at INTEGER NOT NULL,
             event_json TEXT NOT NULL,
+            raw_json TEXT,
             duplicate_count INTEGER NOT NULL DEFAULT 0,
             last_duplicate_at INTEGER
         );
@@ -52,6 +67,7 @@ internal static class WebhookInboxSchema
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             name TEXT NOT NULL UNIQUE,
             url TEXT NOT NULL,
+            phone_number_id TEXT NOT NULL DEFAULT '*',
             enabled INTEGER NOT NULL DEFAULT 1,
             created_at INTEGER NOT NULL
         );
@@ -60,6 +76,7 @@ internal static class WebhookInboxSchema
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             payload_id INTEGER NOT NULL REFERENCES webhook_payloads (id),
             target_id INTEGER NOT NULL REFERENCES webhook_relay_targets (id),
+            phone_number_id TEXT NOT NULL DEFAULT '',
             state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead')),
             attempts INTEGER NOT NULL DEFAULT 0,
             next_attempt_at INTEGER,
@@ -67,36 +84,34 @@ internal static class WebhookInboxSchema
             last_status INTEGER,
             last_error TEXT,
             delivered_at INTEGER,
+            lease_until INTEGER,
+            queued_at INTEGER,
             UNIQUE (payload_id, target_id)
         );
         CREATE INDEX IF NOT EXISTS ix_webhook_relay_due ON webhook_relay_deliveries (state, next_attempt_at);
+        CREATE INDEX IF NOT EXISTS ix_webhook_relay_queue ON webhook_relay_deliveries (state, target_id, phone_number_id, id);
         """;
 
     public const string InsertPayload = """
-        INSERT INTO webhook_payloads (received_at, body, body_sha256, event_count)
-        VALUES ($received_at, $body, $body_sha256, $event_count)
+        INSERT INTO webhook_payloads (received_at, body, body_sha256, event_count, new_event_count, duplicate_event_count, relay_state, phone_number_id)
+        VALUES ($received_at, $body, $body_sha256, $event_count, $new, $duplicates, $relay_state, $phone_number_id)
         RETURNING id;
         """;
 
+    public const string FindEvent = "SELECT 1 FROM webhook_events WHERE dedup_key = $dedup_key;";
+
     // A redelivered event hits the unique dedup key: it is counted on the stored row instead of stored again.
-    // RETURNING tells the two apart (duplicate_count is 0 only on a fresh insert).
     public const string UpsertEvent = """
         INSERT INTO webhook_events (payload_id, dedup_key, kind, field, waba_id, phone_number_id, message_type, wamid,
-                                    status, from_id, recipient_id, event_time, received_at, event_json)
+                                    status, from_id, recipient_id, event_time, received_at, event_json, raw_json)
         VALUES ($payload_id, $dedup_key, $kind, $field, $waba_id, $phone_number_id, $message_type, $wamid,
-                $status, $from_id, $recipient_id, $event_time, $received_at, $event_json)
-        ON CONFLICT (dedup_key) DO UPDATE SET duplicate_count = duplicate_count + 1, last_duplicate_at = excluded.received_at
-        RETURNING duplicate_count;
-        """;
-
-    public const string FinishPayload = """
-        UPDATE webhook_payloads
-        SET new_event_count = $new, duplicate_event_count = $duplicates, relay_state = $relay_state
-        WHERE id = $id;
+                $status, $from_id, $recipient_id, $event_time, $received_at, $event_json, $raw_json)
+        ON CONFLICT (dedup_key) DO UPDATE SET duplicate_count = duplicate_count + 1, last_duplicate_at = excluded.received_at;
         """;
 
     public const string QueueRelay = """
-        INSERT INTO webhook_relay_deliveries (payload_id, target_id, state, attempts, next_attempt_at)
-        SELECT $payload_id, id, 'pending', 0, $now FROM webhook_relay_targets WHERE enabled = 1;
+        INSERT INTO webhook_relay_deliveries (payload_id, target_id, phone_number_id, state, attempts, next_attempt_at, queued_at)
+        SELECT $payload_id, id, $phone_number_id, 'pending', 0, $now, $now FROM webhook_relay_targets
+        WHERE enabled = 1 AND (phone_number_id = '*' OR phone_number_id = $phone_number_id);
         """;
 }

@@ -1,0 +1,90 @@
+using Evertoken.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Evertoken.WhatsApp;
+
+/// <summary>
+/// Adds the WhatsApp parts to <c>services.AddEvertoken(...)</c>: sending with managed tokens, the webhook inbox and
+/// the webhook relay. Every service is registered with <c>TryAdd</c>, so a host can replace it; options are validated
+/// at start with every problem listed.
+/// </summary>
+public static class WhatsAppBuilderExtensions
+{
+    /// <summary>
+    /// Adds <see cref="CloudApiClient"/> (a typed HttpClient without a token handler), the per-number
+    /// <see cref="MessageThrottle"/> and <see cref="ManagedCloudApiClient"/>.
+    /// </summary>
+    public static EvertokenBuilder AddWhatsAppMessaging(this EvertokenBuilder builder, Action<MessageThrottleOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptions<MessageThrottleOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MessageThrottleOptions>, MessageThrottleOptions.Validator>());
+        // The call timeout is GraphOptions.Timeout, applied per call; the client's own would cut it shorter.
+        services.AddHttpClient<CloudApiClient>(http => http.Timeout = Timeout.InfiniteTimeSpan);
+        services.TryAddSingleton<MessageThrottle>();
+        services.TryAddTransient<ManagedCloudApiClient>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the <see cref="SqliteWebhookInbox"/> as <see cref="IWebhookInbox"/>. A relative
+    /// <see cref="WebhookInboxOptions.DatabasePath"/> (default <c>webhooks.db</c>) is placed in the data folder, a
+    /// file of its own so webhook bursts never wait on token writes.
+    /// </summary>
+    public static EvertokenBuilder AddWebhookInbox(this EvertokenBuilder builder, Action<WebhookInboxOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptions<WebhookInboxOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.PostConfigure<IOptions<EvertokenOptions>>((inbox, evertoken) =>
+        {
+            if (!Path.IsPathRooted(inbox.DatabasePath))
+            {
+                inbox.DatabasePath = Path.Combine(evertoken.Value.ResolvedDataFolder, inbox.DatabasePath);
+            }
+        });
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookInboxOptions>, WebhookInboxOptions.Validator>());
+        services.TryAddSingleton<SqliteWebhookInbox>();
+        services.TryAddSingleton<IWebhookInbox>(sp => sp.GetRequiredService<SqliteWebhookInbox>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds the <see cref="WebhookRelay"/> as a hosted service (it needs the SQLite inbox of
+    /// <see cref="AddWebhookInbox"/>) and its named HttpClient.
+    /// </summary>
+    public static EvertokenBuilder AddWebhookRelay(this EvertokenBuilder builder, Action<WebhookRelayOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptions<WebhookRelayOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookRelayOptions>, WebhookRelayOptions.Validator>());
+        // Each POST has its own timeout (WebhookRelayOptions.Timeout) and the relay does its own retries.
+        services.AddHttpClient(WebhookRelay.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
+        services.TryAddSingleton<WebhookRelay>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookRelay>(sp => sp.GetRequiredService<WebhookRelay>()));
+        return builder;
+    }
+}
