@@ -257,6 +257,8 @@ public static class WebhookBench
                 }
             })));
             Console.WriteLine($"append ({(full ? "FULL" : "NORMAL")}): {count / clock.Elapsed.TotalSeconds,10:0}/s  {(Cpu() - cpu).TotalMicroseconds / count,7:0.0} us CPU each, {Batches(inbox)} batches");
+            await inbox.DisposeAsync();
+            Directory.Delete(folder, recursive: true);
         }
     }
 
@@ -345,6 +347,9 @@ public static class WebhookBench
         }
 
         Console.WriteLine($"raw sqlite [{after}] raw_json={rawJson}: {bodies.Length / clock.Elapsed.TotalSeconds,8:0}/s  {(Cpu() - cpu).TotalMicroseconds / bodies.Length,7:0.0} us CPU each");
+        await connection.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(folder, recursive: true);
     }
 
     private static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
