@@ -3,7 +3,6 @@ using System.Security.Claims;
 using System.Text.Json;
 using Evertoken.Graph;
 using Evertoken.Server.Auth;
-using Evertoken.Storage;
 using Evertoken.WhatsApp;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -26,17 +25,18 @@ public static class MessagesApi
     }
 
     private static async Task<Results<Ok<MessageSent>, ValidationProblem, ProblemHttpResult>> SendAsync(
-        JsonElement body, HttpContext http, ClaimsPrincipal user, ITokenStore store, ManagedCloudApiClient sender, CancellationToken ct)
+        JsonElement body, HttpContext http, ClaimsPrincipal user, TokenDirectory directory, ManagedCloudApiClient sender, CancellationToken ct)
     {
         var request = MessageRequestReader.Read(body);
         var problems = request.Problems;
+        var tokens = await directory.GetAsync(reload: false, ct);
         var tokenName = request.Token ?? user.SingleToken();
-        if (tokenName is null && user.IsInRole(EvertokenAuth.AdminRole) && await store.ListTokensAsync(ct) is [var only])
+        if (tokenName is null && user.IsInRole(EvertokenAuth.AdminRole) && tokens.Count == 1)
         {
-            tokenName = only.Name;
+            tokenName = tokens.Keys.Single();
         }
 
-        ManagedToken? token = null;
+        var known = false;
         if (tokenName is null)
         {
             Add(problems, "token", "token is required: the name of the managed token to send with (the key is not bound to a single token).");
@@ -45,17 +45,17 @@ public static class MessagesApi
         {
             return TypedResults.Problem(title: "Token not allowed", detail: $"This client key may not use token '{tokenName}'.", statusCode: StatusCodes.Status403Forbidden);
         }
-        else if ((token = await store.GetTokenAsync(tokenName, ct)) is null)
+        else if (!(known = tokens.ContainsKey(tokenName) || (tokens = await directory.GetAsync(reload: true, ct)).ContainsKey(tokenName)))
         {
             Add(problems, "token", $"No managed token named '{tokenName}'.");
         }
 
-        var phone = request.PhoneNumberId ?? token?.PhoneNumberId;
+        var phone = request.PhoneNumberId ?? (known ? tokens[tokenName!] : null);
         if (phone is null)
         {
-            if (token is not null)
+            if (known)
             {
-                Add(problems, "phone_number_id", $"phone_number_id is required: token '{token.Name}' has no phone number id.");
+                Add(problems, "phone_number_id", $"phone_number_id is required: token '{tokenName}' has no phone number id.");
             }
         }
         else if (!phone.All(char.IsAsciiDigit))
@@ -63,7 +63,7 @@ public static class MessagesApi
             Add(problems, "phone_number_id", "phone_number_id is the numeric id of the business number (e.g. 106540352242922), not the number itself.");
         }
 
-        if (problems.Count > 0 || request.Message is null || token is null || phone is null)
+        if (problems.Count > 0 || request.Message is null || !known || phone is null)
         {
             return TypedResults.ValidationProblem(problems.ToDictionary(p => p.Key, p => p.Value.ToArray()));
         }
@@ -71,7 +71,12 @@ public static class MessagesApi
         GraphResult<SendResult> result;
         try
         {
-            result = await sender.SendAsync(token.Name, phone, request.Message, ct);
+            result = await sender.SendAsync(tokenName!, phone, request.Message, ct);
+        }
+        catch (KeyNotFoundException)
+        {
+            // Removed since the directory was read.
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["token"] = [$"No managed token named '{tokenName}'."] });
         }
         catch (SendThrottledException ex)
         {

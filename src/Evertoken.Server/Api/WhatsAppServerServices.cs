@@ -37,6 +37,7 @@ public static class WhatsAppServerServices
         var services = builder.Services;
         services.AddOptions<WebhookReceiverOptions>().Bind(configuration.GetSection("Webhooks"));
         services.TryAddSingleton<WebhookSecrets>();
+        services.TryAddSingleton<TokenDirectory>();
         services.AddHostedService<RelayLoopGuard>();
         return builder;
     }

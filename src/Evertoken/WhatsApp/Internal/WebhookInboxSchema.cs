@@ -5,7 +5,8 @@ namespace Evertoken.WhatsApp.Internal;
 /// are filled here (one pending delivery per enabled target whose phone number filter matches, for each payload with
 /// new events) and worked by <see cref="WebhookRelay"/>, which owns their state transitions.
 /// Version 2 added the payload's phone number, the targets' phone number filter, the deliveries' lease, and keeps an
-/// event's raw JSON in its own column (as is, not escaped again inside event_json).
+/// event's raw JSON in its own column (as is, not escaped again inside event_json), and dropped the two indexes no
+/// query used (payload body hash, event payload id): each index costs the single writer on every append.
 /// </summary>
 internal static class WebhookInboxSchema
 {
@@ -20,6 +21,8 @@ internal static class WebhookInboxSchema
         "ALTER TABLE webhook_relay_deliveries ADD COLUMN lease_until INTEGER;",
         "ALTER TABLE webhook_relay_deliveries ADD COLUMN queued_at INTEGER;",
         "ALTER TABLE webhook_events ADD COLUMN raw_json TEXT;",
+        "DROP INDEX IF EXISTS ix_webhook_payloads_body_sha256;",
+        "DROP INDEX IF EXISTS ix_webhook_events_payload;",
     ];
 
     public const string Create = """
@@ -35,7 +38,6 @@ internal static class WebhookInboxSchema
             relay_state TEXT NOT NULL DEFAULT 'none' CHECK (relay_state IN ('none', 'pending', 'delivered', 'dead'))
         );
         CREATE INDEX IF NOT EXISTS ix_webhook_payloads_received_at ON webhook_payloads (received_at);
-        CREATE INDEX IF NOT EXISTS ix_webhook_payloads_body_sha256 ON webhook_payloads (body_sha256);
 
         CREATE TABLE IF NOT EXISTS webhook_events (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -61,7 +63,6 @@ internal static class WebhookInboxSchema
         CREATE INDEX IF NOT EXISTS ix_webhook_events_phone_received ON webhook_events (phone_number_id, received_at);
         CREATE INDEX IF NOT EXISTS ix_webhook_events_wamid ON webhook_events (wamid);
         CREATE INDEX IF NOT EXISTS ix_webhook_events_received_at ON webhook_events (received_at);
-        CREATE INDEX IF NOT EXISTS ix_webhook_events_payload ON webhook_events (payload_id);
 
         CREATE TABLE IF NOT EXISTS webhook_relay_targets (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
