@@ -37,50 +37,27 @@ internal static class TokenCommands
         command.SetAction(host, async (ctx, parse, ct) =>
         {
             var value = ctx.ResolveToken(parse.GetValue(token));
-            var app = parse.GetValue(appId) ?? ctx.Lookup("APP_ID", "WHATSAPP_APP_ID");
-            var secret = ctx.Lookup("APP_SECRET", "WHATSAPP_APP_SECRET");
-            var data = new TokenVersionData { Value = value, Source = "added" };
-            TokenInfo? info = null;
-            if (!parse.GetValue(noCheck))
-            {
-                var caller = app is not null && secret is not null ? $"{app}|{secret}" : value;
-                var debug = await ctx.CreateGraphClient().DebugTokenAsync(value, caller, secret, ct);
-                if (debug.IsSuccess)
-                {
-                    info = debug.Value;
-                    data = data with { Kind = info.Kind, IssuedAt = info.IssuedAt, ExpiresAt = info.ExpiresAt };
-                    app ??= info.AppId;
-                }
-                else
-                {
-                    ctx.Host.Error.WriteLine($"warning: could not check the token with Meta ({debug.Error.Message}); storing it unchecked.");
-                }
-            }
-
             var store = await ctx.OpenStoreAsync(ct);
-            if (app is not null)
-            {
-                var existing = await store.GetAppAsync(app, ct);
-                await store.UpsertAppAsync(new StoredApp(app, secret ?? existing?.AppSecret, existing?.Name ?? info?.Application), ct);
-            }
-
-            var added = await store.AddTokenAsync(new NewManagedToken
+            var secret = ctx.Lookup("APP_SECRET", "WHATSAPP_APP_SECRET");
+            var registrar = new TokenRegistrar(store, ctx.CreateGraphClient(), ctx.Host.Time);
+            var added = await registrar.RegisterAsync(new TokenRegistration
             {
                 Name = parse.GetValue(name)!,
-                AppId = app,
+                Value = value,
+                AppId = parse.GetValue(appId) ?? ctx.Lookup("APP_ID", "WHATSAPP_APP_ID"),
+                AppSecret = secret,
                 PhoneNumberId = parse.GetValue(phone) ?? ctx.Lookup("WHATSAPP_PHONE_NUMBER_ID", "PHONE_NUMBER_ID"),
                 WabaId = parse.GetValue(waba) ?? ctx.Lookup("WHATSAPP_BUSINESS_ACCOUNT_ID", "WABA_ID"),
-                Version = data,
-            }, ct);
+                Check = !parse.GetValue(noCheck),
+            }, "cli", ct);
+            var info = added.Health.Info;
+            var data = added.Current.Data;
             var now = ctx.Host.Time.GetUtcNow();
-            if (info is not null)
+            if (info is null && added.Health.LastError is { } checkError)
             {
-                var status = !info.IsValid ? (info.Error?.Kind == Graph.GraphErrorKind.Expired ? TokenStatus.Expired : TokenStatus.Invalid)
-                    : info.ExpiresAt is { } e && e - now <= TimeSpan.FromDays(7) ? TokenStatus.ExpiringSoon : TokenStatus.Healthy;
-                await store.UpdateHealthAsync(added.Name, new TokenHealth { Status = status, LastCheckedAt = now, Info = info, LastError = info.Error?.Message }, ct);
+                ctx.Host.Error.WriteLine($"warning: could not check the token with Meta ({checkError}); stored it unchecked.");
             }
 
-            await store.AppendAuditAsync(new AuditEntry { At = now, Action = "token.added", Actor = "cli", TokenName = added.Name, Detail = added.Current.Data.Fingerprint }, ct);
             if (ctx.Json)
             {
                 ctx.WriteJson(TokenSummary.Of((await store.GetTokenAsync(added.Name, ct))!, now));

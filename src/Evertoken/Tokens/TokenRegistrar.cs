@@ -18,6 +18,7 @@ public sealed class TokenRegistrar(ITokenStore store, GraphClient graph, TimePro
         var appId = registration.AppId;
         var data = new TokenVersionData { Value = value, Source = registration.Source };
         TokenInfo? info = null;
+        string? checkError = null;
         if (registration.Check)
         {
             var secret = registration.AppSecret;
@@ -32,6 +33,10 @@ public sealed class TokenRegistrar(ITokenStore store, GraphClient graph, TimePro
             else if (debug.Error.IsTokenProblem && caller == value)
             {
                 info = new TokenInfo { IsValid = false, Error = debug.Error };
+            }
+            else
+            {
+                checkError = $"Check failed: {debug.Error.Message}";
             }
         }
 
@@ -56,6 +61,13 @@ public sealed class TokenRegistrar(ITokenStore store, GraphClient graph, TimePro
             var status = !info.IsValid ? (info.Error?.Kind == GraphErrorKind.Expired ? TokenStatus.Expired : TokenStatus.Invalid)
                 : info.ExpiresAt is { } e && e - now <= TimeSpan.FromDays(7) ? TokenStatus.ExpiringSoon : TokenStatus.Healthy;
             var health = new TokenHealth { Status = status, LastCheckedAt = now, Info = info, LastError = info.Error?.Message };
+            await store.UpdateHealthAsync(added.Name, health, cancellationToken).ConfigureAwait(false);
+            added = added with { Health = health };
+        }
+        else if (checkError is not null)
+        {
+            // Stored unchecked; say why, so the API, the CLI and the dashboard can show it.
+            var health = added.Health with { LastError = checkError };
             await store.UpdateHealthAsync(added.Name, health, cancellationToken).ConfigureAwait(false);
             added = added with { Health = health };
         }
