@@ -55,8 +55,12 @@ public static class MasterKeyProvider
     /// <exception cref="MasterKeyException">As for <see cref="Load"/>.</exception>
     public static SecretProtector CreateProtector(MasterKeyOptions options) => Load(options).Protector;
 
-    /// <summary>Writes a new key to a temporary file and moves it into place without overwriting, so two processes
+    /// <summary>Writes a new key to a temporary file and moves it into place while holding a lock file, so processes
     /// starting at once agree on one key. Returns false when another process created the file first.</summary>
+    /// <remarks>A bare "move without overwrite" is not enough: on file systems without hard links .NET checks for the
+    /// target and then renames, so two processes can both succeed and one of them would encrypt with a key that the
+    /// other just replaced. The lock (an exclusive open, flock on Unix) makes check-and-create one step; the lock file
+    /// is removed only after the key file exists, so a late arrival that locks a fresh lock file still sees the key.</remarks>
     private static bool TryCreateKeyFile(string keyFile)
     {
         var folder = Path.GetDirectoryName(keyFile)!;
@@ -74,29 +78,24 @@ public static class MasterKeyProvider
                 }
             }
 
-            var temp = Path.Combine(folder, $".{Path.GetFileName(keyFile)}.{Guid.NewGuid():N}.tmp");
-            var streamOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
+            var lockFile = Path.Combine(folder, $".{Path.GetFileName(keyFile)}.lock");
+            using var held = AcquireLock(lockFile, keyFile);
+            if (held is null || File.Exists(keyFile))
             {
-                streamOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                TryDelete(lockFile);
+                return false;
             }
 
-            using (var stream = new FileStream(temp, streamOptions))
+            var temp = Path.Combine(folder, $".{Path.GetFileName(keyFile)}.{Guid.NewGuid():N}.tmp");
+            using (var stream = new FileStream(temp, OwnerOnly(FileMode.CreateNew)))
             {
                 stream.Write(Encoding.UTF8.GetBytes(SecretProtector.GenerateKey() + "\n"));
                 stream.Flush(flushToDisk: true);
             }
 
-            try
-            {
-                File.Move(temp, keyFile, overwrite: false);
-                return true;
-            }
-            catch (IOException) when (File.Exists(keyFile))
-            {
-                File.Delete(temp);
-                return false;
-            }
+            File.Move(temp, keyFile, overwrite: false);
+            TryDelete(lockFile);
+            return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -104,5 +103,52 @@ public static class MasterKeyProvider
                 $"No master key is configured and the key file {keyFile} cannot be created ({ex.GetType().Name}: {ex.Message}). " +
                 $"Set {MasterKeyOptions.KeyEnvironmentVariable} (32 random bytes in base64), or point the data folder ({EvertokenPaths.DataEnvironmentVariable}) at a writable place.", ex);
         }
+    }
+
+    /// <summary>Opens the lock file exclusively, waiting up to ten seconds for another creator. Returns null when the
+    /// key file appeared meanwhile (the other creator finished and removed its lock).</summary>
+    private static FileStream? AcquireLock(string lockFile, string keyFile)
+    {
+        var deadline = Environment.TickCount64 + 10_000;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(lockFile, OwnerOnly(FileMode.OpenOrCreate));
+            }
+            catch (IOException) when (Environment.TickCount64 < deadline)
+            {
+                if (File.Exists(keyFile))
+                {
+                    return null;
+                }
+
+                Thread.Sleep(10);
+            }
+        }
+    }
+
+    /// <summary>Once the key file exists every lock file is left over; removing one another process holds is harmless.</summary>
+    private static void TryDelete(string lockFile)
+    {
+        try
+        {
+            File.Delete(lockFile);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Still open elsewhere (Windows): its holder removes it.
+        }
+    }
+
+    private static FileStreamOptions OwnerOnly(FileMode mode)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return options;
     }
 }
