@@ -1,4 +1,5 @@
 using System.Net.Mime;
+using Evertoken.WhatsApp;
 
 namespace Evertoken.Samples.MinimalApi;
 
@@ -28,9 +29,15 @@ public static class SampleApp
             .ConfigureGraphBaseAddress()
             .AddEvertokenHandler(TokenName);
 
+        // Meta's webhook callback: signatures checked against the token's app secret, payloads stored before the 200,
+        // then each event handed once to the handler (at least once across restarts).
+        builder.Services.AddEvertokenWebhooks(o => builder.Configuration.GetSection("Webhooks").Bind(o));
+        builder.Services.AddEvertokenWebhookHandler<IncomingEventLogger>();
+
         var app = builder.Build();
         app.MapGet("/", () => "Try GET /phone-numbers/{phone-number-id}");
         app.MapGet("/phone-numbers/{id}", GetPhoneNumberAsync);
+        app.MapEvertokenWebhooks("/webhooks/whatsapp");
         return app;
     }
 

@@ -5,6 +5,7 @@ using Evertoken.Sinks.Internal;
 using Evertoken.Storage;
 using Evertoken.Storage.Internal;
 using Evertoken.Tokens;
+using Evertoken.WhatsApp;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -85,6 +86,31 @@ public static class ServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddHttpClient<Evertoken.WhatsApp.CloudApiClient>(http => http.Timeout = TimeSpan.FromSeconds(30)).AddEvertokenHandler(tokenName);
+        return services;
+    }
+
+    /// <summary>
+    /// The verified, deduplicated WhatsApp webhook receiver for an app's own host: call after <c>AddEvertoken</c>, then
+    /// <c>app.MapEvertokenWebhooks("/webhooks/whatsapp")</c>; register callbacks with
+    /// <see cref="AddEvertokenWebhookHandler{THandler}"/>. Payloads are stored in the SQLite inbox in the data folder
+    /// (or PostgreSQL when the store is PostgreSQL) before Meta gets its 200.
+    /// </summary>
+    public static IServiceCollection AddEvertokenWebhooks(this IServiceCollection services, Action<Evertoken.WhatsApp.WebhookReceiverOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        new EvertokenBuilder(services).AddWebhooks(configure);
+        return services;
+    }
+
+    /// <summary>
+    /// Registers <typeparamref name="THandler"/> to receive every stored webhook event, at least once, in storage order,
+    /// after Meta's 200 (see <see cref="Evertoken.WhatsApp.IWebhookEventHandler"/>); adds the receiver's services if missing.
+    /// </summary>
+    public static IServiceCollection AddEvertokenWebhookHandler<THandler>(this IServiceCollection services, Action<Evertoken.WhatsApp.WebhookHandlerOptions>? configure = null)
+        where THandler : class, Evertoken.WhatsApp.IWebhookEventHandler
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        new EvertokenBuilder(services).AddWebhookEventHandler<THandler>(configure);
         return services;
     }
 

@@ -1,15 +1,10 @@
-using System.Buffers;
 using System.Globalization;
-using System.IO.Pipelines;
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using Evertoken.Server.Auth;
 using Evertoken.Storage;
 using Evertoken.WhatsApp;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 
 namespace Evertoken.Server.Api;
 
@@ -27,9 +22,7 @@ public static class WebhooksApi
     /// <summary>Maps the receiver and the admin group; returns the admin group.</summary>
     public static RouteGroupBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
-        var receiver = app.MapGroup(ReceiverPath).AllowAnonymous().WithTags("Webhooks").ExcludeFromDescription();
-        receiver.MapGet("/", Verify);
-        receiver.MapPost("/", ReceiveAsync);
+        app.MapEvertokenWebhooks(ReceiverPath);
 
         var group = app.MapGroup("/v1/webhooks").WithTags("Webhooks").RequireAuthorization(EvertokenAuth.AdminPolicy);
         group.MapGet("/events", ListEventsAsync);
@@ -37,102 +30,6 @@ public static class WebhooksApi
         group.MapGet("/relay", RelayAsync);
         group.MapPost("/events/{id:long}/replay", ReplayAsync);
         return group;
-    }
-
-    /// <summary>
-    /// The subscription handshake (reference §5.1): <c>hub.mode=subscribe</c> and the configured verify token are
-    /// answered with the raw <c>hub.challenge</c> as text/plain; anything else with 403.
-    /// </summary>
-    private static Results<ContentHttpResult, ProblemHttpResult> Verify(HttpRequest request, IOptions<WebhookReceiverOptions> options)
-    {
-        var expected = options.Value.VerifyToken;
-        var mode = request.Query["hub.mode"].ToString();
-        var token = request.Query["hub.verify_token"].ToString();
-        var challenge = request.Query["hub.challenge"].ToString();
-        if (string.IsNullOrEmpty(expected) || mode != "subscribe" || challenge.Length == 0
-            || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(token), Encoding.UTF8.GetBytes(expected)))
-        {
-            return TypedResults.Problem(title: "Verification refused",
-                detail: "hub.mode must be subscribe and hub.verify_token must match Webhooks:VerifyToken.", statusCode: StatusCodes.Status403Forbidden);
-        }
-
-        return TypedResults.Text(challenge, "text/plain", Encoding.UTF8);
-    }
-
-    private static async Task<IResult> ReceiveAsync(HttpContext http, IWebhookInbox inbox, WebhookSecrets secrets,
-        IOptions<WebhookReceiverOptions> options, TimeProvider time, ILoggerFactory loggers)
-    {
-        var max = options.Value.MaxBodyBytes;
-        if (http.Request.ContentLength > max)
-        {
-            return TooLarge(max);
-        }
-
-        var body = await ReadBodyAsync(http.Request.BodyReader, max, http.RequestAborted);
-        if (body is null)
-        {
-            return TooLarge(max);
-        }
-
-        var signature = http.Request.Headers[WebhookSignature.HeaderName].ToString();
-        if (signature.Length == 0)
-        {
-            return Problem(StatusCodes.Status401Unauthorized, "Missing signature", $"The {WebhookSignature.HeaderName} header is required.");
-        }
-
-        var keys = await secrets.GetAsync(reload: false, http.RequestAborted);
-        if (!Verified(body, signature, keys))
-        {
-            // An app added a moment ago may not be cached yet.
-            var reloaded = await secrets.GetAsync(reload: true, http.RequestAborted);
-            if (reloaded.Count == 0)
-            {
-                loggers.CreateLogger(typeof(WebhooksApi)).LogError("A webhook arrived but no app secret is configured (Webhooks:AppSecrets or an app in the store); it was refused and Meta will retry it.");
-                return Problem(StatusCodes.Status503ServiceUnavailable, "No app secret configured", "Add the app (with its secret) or set Webhooks:AppSecrets.");
-            }
-
-            if (ReferenceEquals(reloaded, keys) || !Verified(body, signature, reloaded))
-            {
-                return Problem(StatusCodes.Status401Unauthorized, "Invalid signature", $"The {WebhookSignature.HeaderName} signature does not match the body.");
-            }
-        }
-
-        var parsed = WebhookEventExtractor.ExtractEvents(body);
-        if (!parsed.IsSuccess)
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Not a webhook payload", parsed.Error);
-        }
-
-        // Stored (committed) before Meta gets its 200: from here a crash cannot lose this payload.
-        await inbox.AppendAsync(body, parsed.Events, time.GetUtcNow(), http.RequestAborted);
-        return Results.Ok();
-    }
-
-    private static bool Verified(byte[] body, string signature, IReadOnlyList<string> keys) =>
-        keys.Count > 0 && WebhookSignature.Verify(body, signature, keys);
-
-    // Reads the whole body, or returns null as soon as it is longer than max (nothing is kept).
-    private static async Task<byte[]?> ReadBodyAsync(PipeReader reader, int max, CancellationToken ct)
-    {
-        while (true)
-        {
-            var result = await reader.ReadAsync(ct);
-            var buffer = result.Buffer;
-            if (buffer.Length > max)
-            {
-                reader.AdvanceTo(buffer.End);
-                return null;
-            }
-
-            if (result.IsCompleted || result.IsCanceled)
-            {
-                var body = buffer.ToArray();
-                reader.AdvanceTo(buffer.End);
-                return body;
-            }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
-        }
     }
 
     private static async Task<Results<Ok<WebhookEventList>, ValidationProblem>> ListEventsAsync(HttpRequest request, IWebhookInbox inbox, CancellationToken ct)
@@ -258,10 +155,4 @@ public static class WebhooksApi
         problems[name] = [$"{name} must be an ISO 8601 time or unix seconds."];
         return null;
     }
-
-    private static IResult TooLarge(int max) =>
-        Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"Webhook bodies are limited to {max} bytes.");
-
-    private static ProblemHttpResult Problem(int status, string title, string? detail) =>
-        TypedResults.Problem(title: title, detail: detail, statusCode: status);
 }

@@ -24,6 +24,7 @@ public static class WhatsAppServerServices
         builder
             .AddWhatsAppMessaging(o => configuration.GetSection("Messaging").Bind(o))
             .AddWebhookInbox(o => configuration.GetSection("Webhooks:Inbox").Bind(o))
+            .AddWebhooks(o => configuration.GetSection("Webhooks").Bind(o))
             .AddWebhookRelay(o =>
             {
                 configuration.GetSection("Webhooks:Retry").Bind(o);
@@ -35,8 +36,6 @@ public static class WhatsAppServerServices
             });
 
         var services = builder.Services;
-        services.AddOptions<WebhookReceiverOptions>().Bind(configuration.GetSection("Webhooks"));
-        services.TryAddSingleton<WebhookSecrets>();
         services.TryAddSingleton<TokenDirectory>();
         services.AddHostedService<RelayLoopGuard>();
         return builder;

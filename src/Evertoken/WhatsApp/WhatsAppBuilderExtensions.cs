@@ -1,4 +1,5 @@
 using Evertoken.Hosting;
+using Evertoken.WhatsApp.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -62,6 +63,54 @@ public static class WhatsAppBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookInboxOptions>, WebhookInboxOptions.Validator>());
         services.TryAddSingleton<SqliteWebhookInbox>();
         services.TryAddSingleton<IWebhookInbox>(sp => sp.GetRequiredService<SqliteWebhookInbox>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds what <see cref="WebhookEndpointRouteBuilderExtensions.MapEvertokenWebhooks"/> needs: the inbox (see
+    /// <see cref="AddWebhookInbox"/>), the receiver's options (validated at start) and the loop that hands stored events
+    /// to every <see cref="IWebhookEventHandler"/> (see <see cref="AddWebhookEventHandler{THandler}"/>). Signatures are
+    /// checked against <see cref="WebhookReceiverOptions.AppSecrets"/> and the secrets of the apps in the token store.
+    /// </summary>
+    public static EvertokenBuilder AddWebhooks(this EvertokenBuilder builder, Action<WebhookReceiverOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddWebhookInbox();
+        var services = builder.Services;
+        var options = services.AddOptions<WebhookReceiverOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookReceiverOptions>, WebhookReceiverOptions.Validator>());
+        services.AddOptions<WebhookHandlerOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookHandlerOptions>, WebhookHandlerOptions.Validator>());
+        services.TryAddSingleton<WebhookSecretCache>();
+        services.TryAddSingleton<WebhookEventDispatcher>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookEventDispatcher>(sp => sp.GetRequiredService<WebhookEventDispatcher>()));
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers <typeparamref name="THandler"/> (a singleton; the app's own registration of it when there is one) to receive every stored webhook event, at least once, in
+    /// storage order, after Meta's 200 (see <see cref="IWebhookEventHandler"/>). <paramref name="configure"/> sets the
+    /// loop's cursor file, poll interval and retries.
+    /// </summary>
+    public static EvertokenBuilder AddWebhookEventHandler<THandler>(this EvertokenBuilder builder, Action<WebhookHandlerOptions>? configure = null)
+        where THandler : class, IWebhookEventHandler
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddWebhooks();
+        // A THandler the app registered itself (an instance, or with its own lifetime setup) is the one used.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookEventHandler, THandler>(
+            sp => sp.GetService<THandler>() ?? ActivatorUtilities.CreateInstance<THandler>(sp)));
+        if (configure is not null)
+        {
+            builder.Services.Configure(configure);
+        }
+
         return builder;
     }
 

@@ -65,6 +65,9 @@ internal sealed class LibraryApp : IAsyncDisposable
         public Action<EvertokenOptions>? Configure { get; init; }
 
         public Action<IServiceCollection>? Services { get; init; }
+
+        /// <summary>Maps more endpoints (e.g. the webhook receiver) before the app starts.</summary>
+        public Action<WebApplication>? Map { get; init; }
     }
 
     public static string NewMasterKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -111,6 +114,7 @@ internal sealed class LibraryApp : IAsyncDisposable
             using var response = await factory.CreateClient(ClientName).GetAsync(id, ct);
             return Results.Content(await response.Content.ReadAsStringAsync(ct), MediaTypeNames.Application.Json, statusCode: (int)response.StatusCode);
         });
+        setup.Map?.Invoke(app);
 
         try
         {

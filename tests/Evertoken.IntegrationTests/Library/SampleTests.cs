@@ -33,6 +33,31 @@ public sealed partial class SampleTests
     }
 
     [Fact]
+    public async Task The_minimal_API_sample_receives_a_signed_webhook_and_its_handler_logs_the_message()
+    {
+        await using var emu = await TokenHandlerTests.StartEmulatorAsync();
+        using var data = new TempFolder();
+        using var app = StartSample("samples/MinimalApi", "Evertoken.Samples.MinimalApi.dll", emu, ["--urls", "http://127.0.0.1:0"], new Dictionary<string, string>
+        {
+            ["DataFolder"] = data.Path,
+        });
+        var output = await app.WaitForOutputAsync("Now listening on: ", StartDeadline);
+        using var http = new HttpClient { BaseAddress = new Uri(ListeningAddress().Match(output).Groups["url"].Value), Timeout = TimeSpan.FromSeconds(60) };
+        var body = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Fixtures", "whatsapp", "webhook.message.text-message.json"));
+
+        using var unsigned = new ByteArrayContent(body);
+        using var refused = await http.PostAsync("webhooks/whatsapp", unsigned, TestContext.Current.CancellationToken);
+        using var signed = new ByteArrayContent(body);
+        signed.Headers.Add(Evertoken.WhatsApp.WebhookSignature.HeaderName, Evertoken.WhatsApp.WebhookSignature.Sign(body, emu.Sample.AppSecret));
+        using var accepted = await http.PostAsync("webhooks/whatsapp", signed, TestContext.Current.CancellationToken);
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        accepted.StatusCode.ShouldBe(HttpStatusCode.OK);
+        await app.WaitForOutputAsync("Received a text message from ", StartDeadline);
+        File.Exists(Path.Combine(data.Path, "webhooks.db")).ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task The_worker_sample_reads_the_phone_number_on_schedule()
     {
         await using var emu = await TokenHandlerTests.StartEmulatorAsync();

@@ -1,14 +1,16 @@
 using Evertoken.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Evertoken.Server.Api;
+namespace Evertoken.WhatsApp.Internal;
 
 /// <summary>
-/// The app secrets a webhook signature may be checked against: <c>Webhooks:AppSecrets</c> and the secrets of the apps
-/// in the store. Cached (the store decrypts each secret); a signature that matches none reloads once, at most once a
-/// second, so an app added a moment ago is honoured without letting bad requests hammer the store.
+/// The app secrets a webhook signature may be checked against: <see cref="WebhookReceiverOptions.AppSecrets"/> and the
+/// secrets of the apps in the token store (when there is one). Cached, because the store decrypts each secret; a
+/// signature that matches none reloads once, at most once a second, so an app added a moment ago is honoured without
+/// letting bad requests hammer the store.
 /// </summary>
-internal sealed class WebhookSecrets(IOptions<WebhookReceiverOptions> options, ITokenStore store, TimeProvider time)
+internal sealed class WebhookSecretCache(IOptions<WebhookReceiverOptions> options, IServiceProvider services, TimeProvider time)
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan MinReloadGap = TimeSpan.FromSeconds(1);
@@ -26,7 +28,7 @@ internal sealed class WebhookSecrets(IOptions<WebhookReceiverOptions> options, I
             return current.Secrets;
         }
 
-        await _gate.WaitAsync(ct);
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             if (_snapshot is { } fresh && !IsStale(fresh, now, reload))
@@ -35,11 +37,14 @@ internal sealed class WebhookSecrets(IOptions<WebhookReceiverOptions> options, I
             }
 
             var secrets = new List<string>(options.Value.AppSecrets.Where(s => !string.IsNullOrEmpty(s)));
-            foreach (var app in await store.ListAppsAsync(ct))
+            if (services.GetService<ITokenStore>() is { } store)
             {
-                if (!string.IsNullOrEmpty(app.AppSecret) && !secrets.Contains(app.AppSecret, StringComparer.Ordinal))
+                foreach (var app in await store.ListAppsAsync(ct).ConfigureAwait(false))
                 {
-                    secrets.Add(app.AppSecret);
+                    if (!string.IsNullOrEmpty(app.AppSecret) && !secrets.Contains(app.AppSecret, StringComparer.Ordinal))
+                    {
+                        secrets.Add(app.AppSecret);
+                    }
                 }
             }
 
