@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace Evertoken.Hosting;
 
 /// <summary>At start: opens (migrates) the store, so a wrong master key stops the host at once, adds the tokens
-/// declared in configuration that the store does not have yet, and warns about HttpClients whose token is missing.</summary>
+/// declared in configuration that the store does not have yet (several instances starting at once add each one once),
+/// and warns about HttpClients whose token is missing.</summary>
 internal sealed partial class EvertokenInitializer(
     ITokenStore store,
     TokenRegistrar registrar,
@@ -38,8 +39,21 @@ internal sealed partial class EvertokenInitializer(
                 PhoneNumberId = definition.PhoneNumberId ?? registration.PhoneNumberId,
                 WabaId = definition.WabaId ?? registration.WabaId,
             };
-            var added = await registrar.RegisterAsync(registration, "config", cancellationToken).ConfigureAwait(false);
-            LogAdded(logger, added.Name, added.Current.Data.Fingerprint, added.Health.Status);
+            try
+            {
+                var added = await registrar.RegisterAsync(registration, "config", cancellationToken).ConfigureAwait(false);
+                LogAdded(logger, added.Name, added.Current.Data.Fingerprint, added.Health.Status);
+            }
+            catch (InvalidOperationException)
+            {
+                // Instances of one deployment share the store and the configuration: another one added it meanwhile.
+                if (await store.GetTokenAsync(definition.Name, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    throw;
+                }
+
+                LogAddedElsewhere(logger, definition.Name);
+            }
         }
 
         // Not an error: the token may be added later (CLI, API); until then those clients' requests fail.
@@ -56,6 +70,9 @@ internal sealed partial class EvertokenInitializer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Added configured token {Name} ({Fingerprint}), status {Status}")]
     private static partial void LogAdded(ILogger logger, string name, string fingerprint, TokenStatus status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Configured token {Name} was added by another instance sharing the store")]
+    private static partial void LogAddedElsewhere(ILogger logger, string name);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The HttpClient '{Client}' uses the managed token '{Name}', which is not stored: its requests fail until the token is added")]
     private static partial void LogMissingHandlerToken(ILogger logger, string client, string name);

@@ -70,13 +70,19 @@ public sealed class PostgresCluster : IAsyncDisposable
     };
 
     /// <summary>Starts one in-process server (Kestrel on a loopback port, the emulator's clock).</summary>
-    public async Task<Instance> StartInProcessAsync(CancellationToken ct)
+    public async Task<Instance> StartInProcessAsync(CancellationToken ct, IReadOnlyDictionary<string, string?>? extra = null)
     {
         var folder = NewFolder();
+        var config = Config(folder);
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
+
         var app = ServerApp.Build(new ServerSettings
         {
             Urls = "http://127.0.0.1:0",
-            Config = Config(folder),
+            Config = config,
             Time = Emulator.Clock,
             Announce = TextWriter.Null,
             LogLevel = LogLevel.Warning,
