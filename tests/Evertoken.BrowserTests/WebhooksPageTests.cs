@@ -19,7 +19,7 @@ public sealed class WebhooksPageTests(DashboardFixture fixture)
         var log = page.GetByTestId("webhook-log");
         await Expect(log.Locator("tbody tr[data-kind=Message]").First).ToBeVisibleAsync();
         await Expect(log.Locator("tbody tr[data-kind=Status]").First).ToBeVisibleAsync();
-        await Expect(page.GetByTestId("relay")).ToContainTextAsync("Not available");
+        await Expect(page.GetByTestId("relay")).ToContainTextAsync("No relay target configured");
 
         await page.SelectOptionAsync("select[name=kind]", "Status");
         await page.ClickAsync("[data-testid=filters] button[type=submit]");
