@@ -66,6 +66,7 @@ public sealed class WebhookRelayPageTests(DashboardFixture fixture)
         // The payload viewer replays too: the receiver gets it a second time (receivers deduplicate on the payload id).
         var row = page.GetByTestId("webhook-log").Locator("tbody tr[data-kind=Message]");
         await row.Locator("summary").ClickAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(ScreenshotTests.RepositoryRoot(), "artifacts", "screenshots", "webhooks-relay-viewer-1280x800-full.png"), FullPage = true });
         await row.GetByRole(AriaRole.Button, new() { Name = "Replay" }).ClickAsync();
         await Expect(page.GetByTestId("relay-notice")).ToContainTextAsync("Queued again for 1 target");
         await UntilAsync(() => Task.FromResult(receiver.Accepted.Count == 2), "the second replay did not reach the receiver");
