@@ -72,8 +72,20 @@ public sealed class WebhookRelayPageTests(DashboardFixture fixture)
         await UntilAsync(() => Task.FromResult(receiver.Accepted.Count == 2), "the second replay did not reach the receiver");
         receiver.Accepted.Last().PayloadId.ShouldBe(payloadId);
 
+        // A payload that arrives while the page is open comes through the stream with its own Replay button.
+        await Expect(page.GetByTestId("stream-state")).ToHaveTextAsync("live");
+        await PostSignedWebhookAsync(server, "webhook.status.delivered-pmp-with-contacts.json");
+        var streamed = page.GetByTestId("webhook-log").Locator("tbody tr.new[data-kind=Status]");
+        await Expect(streamed.Locator("[data-relay-state]")).ToHaveTextAsync(new Regex("^(Pending|Delivered)$"));
+        await UntilAsync(() => Task.FromResult(receiver.Accepted.Count == 3), "the new payload was not relayed");
+        await streamed.Locator("summary").ClickAsync();
+        await streamed.GetByRole(AriaRole.Button, new() { Name = "Replay" }).ClickAsync();
+        await Expect(page.GetByTestId("relay-notice")).ToContainTextAsync("Queued again for 1 target");
+        await UntilAsync(() => Task.FromResult(receiver.Accepted.Count == 4), "the streamed row's replay did not reach the receiver");
+        receiver.Accepted.Last().PayloadId.ShouldNotBe(payloadId);
+
         var audit = await server.Store.ListAuditAsync(50, null, Ct);
-        audit.Count(a => a.Action == "webhook.replay").ShouldBe(2);
+        audit.Count(a => a.Action == "webhook.replay").ShouldBe(3);
         await page.Context.CloseAsync();
     }
 

@@ -81,8 +81,10 @@
     return "idle";
   }
 
-  // Same words as RelayView.PayloadState on the server: [tone, word].
-  function relayState(state) {
+  // Same words as RelayView.EventState on the server: [tone, word]. A payload waiting while no relay target in use
+  // takes its phone number (the table lists their filters) is not relayed.
+  function relayState(state, phone, filters) {
+    if (state === "pending" && !filters.some(function (f) { return f === "*" || f === phone; })) state = "none";
     if (state === "pending") return ["warn", "Pending"];
     if (state === "delivered") return ["ok", "Delivered"];
     if (state === "dead") return ["bad", "Dead"];
@@ -103,6 +105,7 @@
     var log = document.getElementById("webhook-log");
     if (!log || !window.EventSource) return;
     var body = log.querySelector("tbody");
+    var filters = (log.getAttribute("data-relay-phones") || "").split(" ").filter(Boolean);
     var streamState = document.getElementById("stream-state");
     var source = stream(log.getAttribute("data-stream"));
     source.onopen = function () { if (streamState) streamState.textContent = "live"; };
@@ -125,7 +128,7 @@
       tr.appendChild(cell("wamid", "wrap mono", row.wamid || ""));
       tr.appendChild(cell("Phone number id", "", row.phone_number_id || ""));
       var relay = cell("Relay", "", "");
-      var state = relayState(row.relay_state);
+      var state = relayState(row.relay_state, row.phone_number_id, filters);
       var badge = text("span", "badge small tone-" + state[0], state[1]);
       badge.setAttribute("data-relay-state", row.relay_state || "none");
       relay.appendChild(badge);

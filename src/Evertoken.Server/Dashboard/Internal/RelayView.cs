@@ -34,11 +34,18 @@ internal static class RelayView
     /// <summary>A state word and its colour.</summary>
     public sealed record Badge(string Tone, string Word);
 
-    /// <summary>The relay's targets (configured first, then the ones no longer in use) and the recent dead letters.</summary>
-    public sealed record Model(IReadOnlyList<TargetRow> Targets, IReadOnlyList<DeadLetter> DeadLetters)
+    /// <summary>The relay's targets and the recent dead letters.</summary>
+    /// <param name="Targets">Configured targets first, then the ones no longer in use.</param>
+    /// <param name="DeadLetters">Dead deliveries among the latest ones, newest first.</param>
+    /// <param name="ActivePhoneFilters">The phone number filters of the targets in use (<c>*</c> for all numbers).</param>
+    public sealed record Model(IReadOnlyList<TargetRow> Targets, IReadOnlyList<DeadLetter> DeadLetters, IReadOnlyList<string> ActivePhoneFilters)
     {
         /// <summary>True when at least one target receives new payloads.</summary>
-        public bool HasActiveTarget => Targets.Any(t => t.Enabled);
+        public bool HasActiveTarget => ActivePhoneFilters.Count > 0;
+
+        /// <summary>True when a target in use takes payloads of <paramref name="phoneNumberId"/>.</summary>
+        public bool Relays(string? phoneNumberId) =>
+            ActivePhoneFilters.Any(f => f == WebhookRelayTarget.AnyPhoneNumber || f == phoneNumberId);
     }
 
     public static Model Build(WebhookRelayStatus status, DateTimeOffset now)
@@ -53,7 +60,8 @@ internal static class RelayView
             .Where(d => d.State == "dead")
             .Select(d => new DeadLetter(d.PayloadId, DisplayName(d.Target, urls.GetValueOrDefault(d.Target)), d.PhoneNumberId, d.Attempts, d.LastAttemptAt, d.LastError))
             .ToList();
-        return new Model(targets, dead);
+        var filters = status.Targets.Where(t => t.Enabled).Select(t => t.PhoneNumberId).Distinct(StringComparer.Ordinal).ToList();
+        return new Model(targets, dead, filters);
     }
 
     /// <summary>The outcome of a replay, as the page's notice says it.</summary>
@@ -64,6 +72,15 @@ internal static class RelayView
         1 => ("ok", "Replayed.", $"Queued again for 1 target (payload #{payloadId})."),
         _ => ("ok", "Replayed.", $"Queued again for {queued} targets (payload #{payloadId})."),
     };
+
+    /// <summary>
+    /// An event's relay state in words: its payload's (<c>none</c>, <c>pending</c>, <c>delivered</c>, <c>dead</c>), except
+    /// that a payload waiting while no target in use takes its phone number (<paramref name="relay"/> null when there is
+    /// no relay) is not relayed: the inbox marks every new payload pending, whether or not a target will take it.
+    /// dashboard.js applies the same rule to streamed rows.
+    /// </summary>
+    public static Badge EventState(string? payloadState, string? phoneNumberId, Model? relay) =>
+        payloadState == "pending" && relay?.Relays(phoneNumberId) != true ? PayloadState("none") : PayloadState(payloadState);
 
     /// <summary>A payload's relay state (<c>none</c>, <c>pending</c>, <c>delivered</c>, <c>dead</c>) in words.</summary>
     public static Badge PayloadState(string? state) => state switch

@@ -80,6 +80,21 @@ public sealed class RelayViewTests
     public void A_payload_relay_state_has_a_word(string? state, string word) =>
         RelayView.PayloadState(state).Word.ShouldBe(word);
 
+    [Fact]
+    public void A_waiting_payload_is_pending_only_when_a_target_in_use_takes_its_phone_number()
+    {
+        var all = RelayView.Build(Status([Target("app")], []), Now);
+        var one = RelayView.Build(Status([Target("app") with { PhoneNumberId = "111" }, Target("old", enabled: false)], []), Now);
+        var none = RelayView.Build(Status([Target("old", enabled: false)], []), Now);
+
+        RelayView.EventState("pending", "222", all).Word.ShouldBe("Pending");
+        RelayView.EventState("pending", "111", one).Word.ShouldBe("Pending");
+        RelayView.EventState("pending", "222", one).Word.ShouldBe("Not relayed");
+        RelayView.EventState("pending", "222", none).Word.ShouldBe("Not relayed");
+        RelayView.EventState("pending", "222", null).Word.ShouldBe("Not relayed");
+        RelayView.EventState("dead", "222", none).Word.ShouldBe("Dead");
+    }
+
     private static WebhookRelayStatus Status(IReadOnlyList<WebhookRelayTargetStatus> targets, IReadOnlyList<WebhookRelayDelivery> deliveries) =>
         new(targets, deliveries);
 
