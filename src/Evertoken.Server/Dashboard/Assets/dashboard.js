@@ -142,8 +142,8 @@
       whole.href = "/dashboard/events/payload/" + row.payload_id;
       whole.target = "_blank";
       actions.appendChild(whole);
-      // The page's one replay form (with its antiforgery token) is there only when a relay runs.
-      if (document.getElementById("relay-replay")) {
+      // Replay posts the page's one replay form (with its antiforgery token), when a relay target is in use.
+      if (filters.length > 0 && document.getElementById("relay-replay")) {
         var replay = text("button", "", "Replay");
         replay.type = "submit";
         replay.setAttribute("form", "relay-replay");
