@@ -41,41 +41,48 @@ public sealed class DashboardServer : IAsyncDisposable
 
     public IWebhookInbox Inbox => App.Services.GetRequiredService<IWebhookInbox>();
 
-    public static async Task<DashboardServer> StartAsync()
+    /// <summary>Starts the emulator and the server; <paramref name="extra"/> adds or overrides configuration keys.</summary>
+    public static async Task<DashboardServer> StartAsync(IReadOnlyDictionary<string, string?>? extra = null)
     {
         var emulator = await EmulatorHost.StartAsync();
         var folder = Directory.CreateTempSubdirectory("evertoken-browser-").FullName;
         var s = emulator.Sample;
+        var config = new Dictionary<string, string?>
+        {
+            ["DataFolder"] = folder,
+            ["MasterKey:Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Graph:BaseUrl"] = emulator.BaseUrl.ToString(),
+            ["Server:AdminApiKey"] = "eta_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            ["Server:AdminPassword"] = Password,
+            ["Server:RunRefreshWorker"] = "false",
+            ["Tokens:0:Name"] = "main",
+            ["Tokens:0:Token"] = s.SystemUserToken60Days,
+            ["Tokens:0:AppId"] = s.AppId,
+            ["Tokens:0:AppSecret"] = s.AppSecret,
+            ["Tokens:0:PhoneNumberId"] = s.PhoneNumberId,
+            ["Tokens:0:WabaId"] = s.WabaId,
+            ["Tokens:1:Name"] = "forever",
+            ["Tokens:1:Token"] = s.SystemUserToken,
+            ["Tokens:1:AppId"] = s.AppId,
+            ["Tokens:1:AppSecret"] = s.AppSecret,
+            ["Tokens:1:PhoneNumberId"] = s.PhoneNumberId,
+            ["Tokens:2:Name"] = "otherwaba",
+            ["Tokens:2:Token"] = s.OtherWabaToken,
+            ["Tokens:2:AppId"] = s.AppId,
+            ["Tokens:2:PhoneNumberId"] = s.PhoneNumberId,
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            config[key] = value;
+        }
+
         var app = ServerApp.Build(new ServerSettings
         {
             Urls = "http://127.0.0.1:0",
             Time = emulator.Clock,
             Announce = TextWriter.Null,
             LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
-            Config = new Dictionary<string, string?>
-            {
-                ["DataFolder"] = folder,
-                ["MasterKey:Key"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-                ["Graph:BaseUrl"] = emulator.BaseUrl.ToString(),
-                ["Server:AdminApiKey"] = "eta_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
-                ["Server:AdminPassword"] = Password,
-                ["Server:RunRefreshWorker"] = "false",
-                ["Tokens:0:Name"] = "main",
-                ["Tokens:0:Token"] = s.SystemUserToken60Days,
-                ["Tokens:0:AppId"] = s.AppId,
-                ["Tokens:0:AppSecret"] = s.AppSecret,
-                ["Tokens:0:PhoneNumberId"] = s.PhoneNumberId,
-                ["Tokens:0:WabaId"] = s.WabaId,
-                ["Tokens:1:Name"] = "forever",
-                ["Tokens:1:Token"] = s.SystemUserToken,
-                ["Tokens:1:AppId"] = s.AppId,
-                ["Tokens:1:AppSecret"] = s.AppSecret,
-                ["Tokens:1:PhoneNumberId"] = s.PhoneNumberId,
-                ["Tokens:2:Name"] = "otherwaba",
-                ["Tokens:2:Token"] = s.OtherWabaToken,
-                ["Tokens:2:AppId"] = s.AppId,
-                ["Tokens:2:PhoneNumberId"] = s.PhoneNumberId,
-            },
+            Config = config,
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

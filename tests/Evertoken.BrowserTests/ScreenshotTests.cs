@@ -39,7 +39,7 @@ public sealed class ScreenshotTests(DashboardFixture fixture)
         await page.Context.CloseAsync();
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -19,7 +19,10 @@ public sealed class WebhooksPageTests(DashboardFixture fixture)
         var log = page.GetByTestId("webhook-log");
         await Expect(log.Locator("tbody tr[data-kind=Message]").First).ToBeVisibleAsync();
         await Expect(log.Locator("tbody tr[data-kind=Status]").First).ToBeVisibleAsync();
-        await Expect(page.GetByTestId("relay")).ToContainTextAsync("Not available");
+        await Expect(page.GetByTestId("relay")).ToContainTextAsync("No relay target configured");
+        await Expect(page.GetByTestId("relay")).ToContainTextAsync("Webhooks:Relay:0:Url");
+        await Expect(log.Locator("tbody tr[data-kind=Message] [data-relay-state]").First).ToHaveTextAsync("Not relayed");
+        await Expect(log.Locator("tbody button", new() { HasText = "Replay" })).ToHaveCountAsync(0);
 
         await page.SelectOptionAsync("select[name=kind]", "Status");
         await page.ClickAsync("[data-testid=filters] button[type=submit]");
@@ -38,6 +41,7 @@ public sealed class WebhooksPageTests(DashboardFixture fixture)
         await Server.PostWebhookFixtureAsync("webhook.status.failed-131047.json");
         await Expect(log.Locator("tbody tr[data-kind=Status]")).ToHaveCountAsync(statusesBefore + 1);
         await Expect(log.Locator("tbody tr.new")).ToContainTextAsync("failed");
+        await Expect(log.Locator("tbody tr.new [data-relay-state]")).ToHaveTextAsync("Not relayed");
         await Expect(log.Locator("tbody tr[data-kind=Message]")).ToHaveCountAsync(0);
         await page.Context.CloseAsync();
     }

@@ -2,7 +2,6 @@ using Evertoken.Hosting;
 using Evertoken.Server.Auth;
 using Evertoken.Server.Dashboard.Components;
 using Evertoken.Server.Dashboard.Internal;
-using Evertoken.WhatsApp;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
@@ -21,7 +20,8 @@ public static class DashboardExtensions
     public const string Policy = "dashboard";
 
     /// <summary>Adds Razor components, antiforgery, Data Protection keys kept in the data folder, the login throttle and
-    /// what the pages read (the webhook inbox when no other part registered one).</summary>
+    /// the test message sender. The webhook pages read the inbox and relay the WhatsApp services register
+    /// (<c>AddWhatsAppServer</c>).</summary>
     public static IServiceCollection AddEvertokenDashboard(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -49,13 +49,6 @@ public static class DashboardExtensions
         services.TryAddSingleton<LoginThrottle>();
         services.TryAddSingleton<TestMessageSender>();
         services.AddHttpClient(TestMessageSender.HttpClientName);
-
-        // REVIEW: the webhook receiver registers the inbox too once it lands; this keeps the pages working without it
-        // and uses the same file (webhooks.db in the data folder).
-        services.TryAddSingleton<IWebhookInbox>(sp => new SqliteWebhookInbox(Options.Create(new WebhookInboxOptions
-        {
-            DatabasePath = Path.Combine(sp.GetRequiredService<IOptions<EvertokenOptions>>().Value.ResolvedDataFolder, "webhooks.db"),
-        })));
         return services;
     }
 

@@ -81,6 +81,16 @@
     return "idle";
   }
 
+  // Same words as RelayView.EventState on the server: [tone, word]. A payload waiting while no relay target in use
+  // takes its phone number (the table lists their filters) is not relayed.
+  function relayState(state, phone, filters) {
+    if (state === "pending" && !filters.some(function (f) { return f === "*" || f === phone; })) state = "none";
+    if (state === "pending") return ["warn", "Pending"];
+    if (state === "delivered") return ["ok", "Delivered"];
+    if (state === "dead") return ["bad", "Dead"];
+    return ["idle", "Not relayed"];
+  }
+
   // Streams open on this page; closed when Blazor's enhanced navigation swaps the page.
   var sources = [];
 
@@ -95,10 +105,11 @@
     var log = document.getElementById("webhook-log");
     if (!log || !window.EventSource) return;
     var body = log.querySelector("tbody");
-    var state = document.getElementById("stream-state");
+    var filters = (log.getAttribute("data-relay-phones") || "").split(" ").filter(Boolean);
+    var streamState = document.getElementById("stream-state");
     var source = stream(log.getAttribute("data-stream"));
-    source.onopen = function () { if (state) state.textContent = "live"; };
-    source.onerror = function () { if (state) state.textContent = "reconnecting"; };
+    source.onopen = function () { if (streamState) streamState.textContent = "live"; };
+    source.onerror = function () { if (streamState) streamState.textContent = "reconnecting"; };
     source.addEventListener("webhook", function (message) {
       var row = JSON.parse(message.data);
       if (body.querySelector('tr[data-id="' + row.id + '"]')) return;
@@ -116,14 +127,31 @@
       tr.appendChild(cell("Who", "wrap", row.who || ""));
       tr.appendChild(cell("wamid", "wrap mono", row.wamid || ""));
       tr.appendChild(cell("Phone number id", "", row.phone_number_id || ""));
+      var relay = cell("Relay", "", "");
+      var state = relayState(row.relay_state, row.phone_number_id, filters);
+      var badge = text("span", "badge small tone-" + state[0], state[1]);
+      badge.setAttribute("data-relay-state", row.relay_state || "none");
+      relay.appendChild(badge);
+      tr.appendChild(relay);
       var view = cell("Payload", "", "");
       var details = document.createElement("details");
       details.appendChild(text("summary", "", "Payload"));
       details.appendChild(text("pre", "payload", row.raw));
+      var actions = text("div", "payload-actions", "");
       var whole = text("a", "", "Whole delivery #" + row.payload_id);
       whole.href = "/dashboard/events/payload/" + row.payload_id;
       whole.target = "_blank";
-      details.appendChild(whole);
+      actions.appendChild(whole);
+      // Replay posts the page's one replay form (with its antiforgery token), when a relay target is in use.
+      if (filters.length > 0 && document.getElementById("relay-replay")) {
+        var replay = text("button", "", "Replay");
+        replay.type = "submit";
+        replay.setAttribute("form", "relay-replay");
+        replay.name = "payload";
+        replay.value = String(row.payload_id);
+        actions.appendChild(replay);
+      }
+      details.appendChild(actions);
       view.appendChild(details);
       tr.appendChild(view);
       body.insertBefore(tr, body.firstChild);

@@ -70,8 +70,26 @@ internal static class WebhookLog
         return kept.Reverse().ToList();
     }
 
-    /// <summary>One row as the page and the stream show it.</summary>
-    public static EventRow Row(StoredWebhookEvent stored)
+    /// <summary>
+    /// The relay state of each payload (<see cref="StoredWebhookPayload.RelayState"/>), one lookup per distinct payload:
+    /// a page shows at most <see cref="PageSize"/> events and a burst's events share their payloads.
+    /// </summary>
+    public static async Task<Dictionary<long, string>> RelayStatesAsync(IWebhookInbox inbox, IEnumerable<StoredWebhookEvent> events, CancellationToken ct)
+    {
+        var states = new Dictionary<long, string>();
+        foreach (var payloadId in events.Select(e => e.PayloadId).Distinct())
+        {
+            if (await inbox.GetPayloadAsync(payloadId, ct) is { } payload)
+            {
+                states[payloadId] = payload.RelayState;
+            }
+        }
+
+        return states;
+    }
+
+    /// <summary>One row as the page and the stream show it, with its payload's relay state when known.</summary>
+    public static EventRow Row(StoredWebhookEvent stored, string? relayState = null)
     {
         var e = stored.Event;
         var who = e.Kind switch
@@ -88,7 +106,7 @@ internal static class WebhookLog
             _ => e.Field,
         };
         return new EventRow(stored.Id, stored.PayloadId, stored.ReceivedAt.ToString("O", CultureInfo.InvariantCulture), e.Kind.ToString(), e.Field,
-            e.PhoneNumberId, e.Wamid, e.Status, e.MessageType, what ?? "", who, stored.DuplicateCount, Pretty(e.RawJson));
+            e.PhoneNumberId, e.Wamid, e.Status, e.MessageType, what ?? "", who, stored.DuplicateCount, Pretty(e.RawJson), relayState);
     }
 
     private static ServerSentEventsResult<EventRow?> Stream(
@@ -115,9 +133,10 @@ internal static class WebhookLog
             do
             {
                 page = await inbox.QueryEventsAsync(query, ct);
+                var relayStates = await RelayStatesAsync(inbox, page.Events, ct);
                 foreach (var e in page.Events)
                 {
-                    yield return new SseItem<EventRow?>(Row(e), "webhook") { EventId = e.Id.ToString(CultureInfo.InvariantCulture) };
+                    yield return new SseItem<EventRow?>(Row(e, relayStates.GetValueOrDefault(e.PayloadId)), "webhook") { EventId = e.Id.ToString(CultureInfo.InvariantCulture) };
                     query = query with { After = e.Id };
                     sent = true;
                 }
@@ -200,7 +219,8 @@ internal static class WebhookLog
         [property: JsonPropertyName("what")] string What,
         [property: JsonPropertyName("who")] string? Who,
         [property: JsonPropertyName("duplicates")] int Duplicates,
-        [property: JsonPropertyName("raw")] string Raw);
+        [property: JsonPropertyName("raw")] string Raw,
+        [property: JsonPropertyName("relay_state")] string? RelayState);
 
     /// <summary>A stored payload for the viewer.</summary>
     public sealed record PayloadView(
