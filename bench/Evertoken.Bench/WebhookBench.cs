@@ -232,14 +232,6 @@ public static class WebhookBench
         }
 
         Console.WriteLine($"event json: {(Cpu() - cpu).TotalMicroseconds / count,7:0.0} us CPU each");
-        if (args.Contains("--sqlite"))
-        {
-            const string Cache = "PRAGMA cache_size=-32768; PRAGMA mmap_size=268435456;";
-            await RawSqliteAsync(bodies, parsed, Cache, "", rawJson: true);
-            await RawSqliteAsync(bodies, parsed, Cache, "", rawJson: false);
-            await RawSqliteAsync(bodies, parsed, Cache, "DROP INDEX ix_webhook_events_received_at;", rawJson: true);
-        }
-
         foreach (var full in new[] { false, true })
         {
             var folder = Path.Combine(Path.GetTempPath(), "evertoken-bench", Guid.NewGuid().ToString("N"));
@@ -253,7 +245,7 @@ public static class WebhookBench
                 int i;
                 while ((i = Interlocked.Increment(ref next)) < count)
                 {
-                    await inbox.AppendAsync(bodies[i], parsed[i].Events, DateTimeOffset.UnixEpoch);
+                    await inbox.AppendAsync(bodies[i], DateTimeOffset.UnixEpoch);
                 }
             })));
             Console.WriteLine($"append ({(full ? "FULL" : "NORMAL")}): {count / clock.Elapsed.TotalSeconds,10:0}/s  {(Cpu() - cpu).TotalMicroseconds / count,7:0.0} us CPU each, {Batches(inbox)} batches");
@@ -275,81 +267,6 @@ public static class WebhookBench
         {
             return "unknown";
         }
-    }
-
-    // The inbox's own SQL on one connection, batches of 32, to tell SQLite's cost from ours.
-    private static async Task RawSqliteAsync(byte[][] bodies, WebhookParseResult[] parsed, string pragma, string after, bool rawJson)
-    {
-        var schema = Type.GetType("Evertoken.WhatsApp.Internal.WebhookInboxSchema, Evertoken")!;
-        string Sql(string name) => (string)schema.GetField(name)!.GetValue(null)!;
-        var folder = Path.Combine(Path.GetTempPath(), "evertoken-bench", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(folder, "raw.db")}");
-        await connection.OpenAsync();
-        void Run(string sql)
-        {
-            using var c = connection.CreateCommand();
-            c.CommandText = sql;
-            c.ExecuteNonQuery();
-        }
-
-        Run("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; " + pragma);
-        Run(Sql("Create"));
-        if (after.Length > 0)
-        {
-            Run(after);
-        }
-
-        var cpu = Cpu();
-        var clock = Stopwatch.StartNew();
-        for (var start = 0; start < bodies.Length; start += 32)
-        {
-            using var tx = connection.BeginTransaction();
-            using var find = connection.CreateCommand();
-            find.CommandText = Sql("FindEvent");
-            find.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$dedup_key", ""));
-            using var payload = connection.CreateCommand();
-            payload.CommandText = Sql("InsertPayload");
-            foreach (var n in new[] { "$received_at", "$body", "$body_sha256", "$event_count", "$new", "$duplicates", "$relay_state", "$phone_number_id" })
-            {
-                payload.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter { ParameterName = n });
-            }
-
-            using var upsert = connection.CreateCommand();
-            upsert.CommandText = Sql("UpsertEvent");
-            foreach (var n in new[] { "$payload_id", "$dedup_key", "$kind", "$field", "$waba_id", "$phone_number_id", "$message_type", "$wamid", "$status", "$from_id", "$recipient_id", "$event_time", "$received_at", "$event_json", "$raw_json" })
-            {
-                upsert.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter { ParameterName = n });
-            }
-
-            for (var i = start; i < Math.Min(bodies.Length, start + 32); i++)
-            {
-                var e = parsed[i].Events[0];
-                find.Parameters[0].Value = e.DedupKey;
-                find.ExecuteScalar();
-                object?[] pv = [1L, bodies[i], "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 1, 1, 0, "pending", "106540352242922"];
-                for (var k = 0; k < pv.Length; k++)
-                {
-                    payload.Parameters[k].Value = pv[k];
-                }
-
-                var id = (long)payload.ExecuteScalar()!;
-                object?[] ev = [id, e.DedupKey, "Message", "messages", e.WabaId, e.PhoneNumberId, e.MessageType, e.Wamid, DBNull.Value, e.From, DBNull.Value, 1L, 1L, "{\"kind\":\"Message\"}", rawJson ? e.RawJson : null];
-                for (var k = 0; k < ev.Length; k++)
-                {
-                    upsert.Parameters[k].Value = ev[k] ?? DBNull.Value;
-                }
-
-                upsert.ExecuteNonQuery();
-            }
-
-            tx.Commit();
-        }
-
-        Console.WriteLine($"raw sqlite [{after}] raw_json={rawJson}: {bodies.Length / clock.Elapsed.TotalSeconds,8:0}/s  {(Cpu() - cpu).TotalMicroseconds / bodies.Length,7:0.0} us CPU each");
-        await connection.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(folder, recursive: true);
     }
 
     private static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
