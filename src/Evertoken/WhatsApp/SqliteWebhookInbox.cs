@@ -15,25 +15,26 @@ namespace Evertoken.WhatsApp;
 /// <see cref="WebhookInboxOptions.MaxBatchSize"/> queued payload rows in a single transaction, marked
 /// <c>unindexed</c>, then completes every caller after the COMMIT. So many concurrent webhooks cost one commit (one
 /// fsync with <see cref="WebhookInboxOptions.SynchronousFull"/>) and a few microseconds of writer time each.</para>
-/// <para>Stage 2 (the indexer, its own thread and connection on the same file): woken by every stage 1 commit, it
-/// takes the committed unindexed payloads in id order, extracts their events (<see cref="WebhookEventExtractor"/>),
-/// upserts them (one row per dedup key; a redelivered event is counted on the stored row), queues the relay
-/// deliveries and marks the payloads <c>indexed</c>, all in one transaction per batch: a crash at any point leaves
-/// each payload either unindexed (indexed again after the restart, which the indexer does first) or indexed with all
-/// its events, never half. A payload whose events cannot be read is kept and marked <c>failed</c> with the reason.
-/// Events become visible to queries and the relay once indexed, normally milliseconds after the 200;
-/// <see cref="WaitForIndexAsync"/> waits for that.</para>
-/// <para>The two stages take turns on SQLite's single write lock through an in-process lock, and the indexer
-/// commits early when the receiver is waiting, so indexing never holds a 200 back by more than a few payloads'
-/// work. The indexer commits with <c>synchronous=NORMAL</c> even when stage 1 uses FULL: losing its last commits
-/// to a power cut only means indexing those payloads again. Reads use their own connections and wait for neither.</para>
+/// <para>Stage 2 (indexing): woken by every stage 1 commit, an indexer thread of the lowest CPU priority reads the
+/// committed unindexed payloads in id order on its own connection and extracts their events
+/// (<see cref="WebhookEventExtractor"/>); the writer thread, whenever no append is waiting, upserts them (one row per
+/// dedup key; a redelivered event is counted on the stored row), queues the relay deliveries and marks the payloads
+/// <c>indexed</c>, in one transaction per slice: a crash at any point leaves each payload either unindexed (indexed
+/// after the restart, which the indexer does first) or indexed with all its events, never half. A payload whose
+/// events cannot be read is kept and marked <c>failed</c> with the reason. Events become visible to queries and the
+/// relay once indexed: milliseconds after the 200 on a machine with CPU to spare; during a burst that saturates the
+/// CPU, the receiver goes first and indexing catches up after (<see cref="WaitForIndexAsync"/> waits for it).</para>
+/// <para>One connection writes both stages, so they never contend for SQLite's write lock, and appends always go
+/// before index work. Index transactions commit with <c>synchronous=NORMAL</c> even when stage 1 uses FULL: losing
+/// them to a power cut only means indexing those payloads again, and the next FULL commit syncs them anyway. Reads
+/// use their own connections and wait for neither stage.</para>
 /// </summary>
 public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
 {
     private static readonly string[] KindNames = Enum.GetNames<WebhookEventKind>();
 
-    // The indexer yields the write lock to a waiting receiver batch after at least this many payloads.
-    private const int MinIndexSlice = 8;
+    // An index slice takes at least this many payloads even when appends are waiting, so indexing always moves on.
+    private const int MinIndexSlice = 4;
 
     private readonly WebhookInboxOptions _options;
     private readonly string _connectionString;
@@ -45,11 +46,16 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
     private readonly CancellationTokenSource _shutdown = new();
     private readonly CancellationTokenSource _stopIndexer = new();
     private readonly SemaphoreSlim _indexWake = new(0, 1);
-    private readonly Lock _writeLock = new();
+    private readonly SemaphoreSlim _writerWake = new(0, 1);
+    private readonly Channel<List<IndexItem>> _prepared = Channel.CreateBounded<List<IndexItem>>(new BoundedChannelOptions(2)
+    {
+        SingleReader = true,
+        SingleWriter = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
     private Task? _writer;
     private Task? _indexer;
     private volatile bool _initialized;
-    private volatile bool _appendWaiting;
     private int _disposed;
     private long _committedBatches;
     private long _committedAppends;
@@ -181,7 +187,7 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
                 var firstUnindexed = Scalar(writer, WebhookInboxSchema.FirstUnindexed);
                 Interlocked.Exchange(ref _lastAppended, last);
                 Interlocked.Exchange(ref _indexedThrough, firstUnindexed is { } first ? first - 1 : last);
-                // Losing the indexer's last commits to a power cut only means indexing those payloads again.
+                // The indexer's own connection only reads (the payloads to extract); the writer writes its results.
                 indexer = await OpenWriterAsync(synchronousFull: false, cancellationToken).ConfigureAwait(false);
             }
             catch
@@ -191,7 +197,7 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
             }
 
             _writer = StartThread("Evertoken webhook inbox writer", () => WriterLoop(writer));
-            _indexer = StartThread("Evertoken webhook inbox indexer", () => IndexerLoop(indexer));
+            _indexer = StartThread("Evertoken webhook inbox indexer", () => IndexerLoop(indexer, _indexedThrough));
             _initialized = true;
         }
         finally
@@ -216,6 +222,8 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         {
             throw new ObjectDisposedException(nameof(SqliteWebhookInbox));
         }
+
+        Wake(_writerWake);
 
         return await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -354,12 +362,17 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         }
 
         _queue.Writer.TryComplete();
+        await _stopIndexer.CancelAsync().ConfigureAwait(false);
+        if (_initialized)
+        {
+            Wake(_writerWake);
+        }
+
         if (_writer is { } writer)
         {
             await writer.ConfigureAwait(false);
         }
 
-        await _stopIndexer.CancelAsync().ConfigureAwait(false);
         if (_indexer is { } indexer)
         {
             await indexer.ConfigureAwait(false);
@@ -371,6 +384,7 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         _stopIndexer.Dispose();
         _initLock.Dispose();
         _indexWake.Dispose();
+        _writerWake.Dispose();
         // Pooled connections keep the file open; release them so the file can be moved or deleted.
         using (var connection = new SqliteConnection(_connectionString))
         {
@@ -425,65 +439,116 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         }
     }
 
+    // The single writer: appends first, always; index slices in the gaps between them.
     private void WriterLoop(SqliteConnection connection)
     {
-        using var _ = connection;
+        using var owned = connection;
         var batch = new List<PendingAppend>(_options.MaxBatchSize);
         var reader = _queue.Reader;
-        while (WaitToRead(reader))
+        List<IndexItem>? indexing = null;
+        var indexed = 0;
+        var retryAt = 0L;
+        var backoff = TimeSpan.Zero;
+        while (true)
         {
-            if (_beforeBatch is not null)
+            if (reader.TryPeek(out _))
             {
-                _beforeBatch(_shutdown.Token).AsTask().GetAwaiter().GetResult();
-            }
-
-            batch.Clear();
-            while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
-
-            if (batch.Count == 0)
-            {
+                AppendBatch(connection, reader, batch);
                 continue;
             }
 
-            try
+            // Disposing: every queued append is written; index work left over is done on the next start.
+            if (reader.Completion.IsCompleted)
             {
-                var ids = WriteBatchLocked(connection, batch);
-                Committed(batch.Count, ids[^1]);
-                for (var i = 0; i < batch.Count; i++)
+                return;
+            }
+
+            if (indexing is null && _prepared.Reader.TryRead(out var next))
+            {
+                (indexing, indexed) = (next, 0);
+            }
+
+            var wait = Timeout.InfiniteTimeSpan;
+            if (indexing is not null)
+            {
+                var now = Environment.TickCount64;
+                if (now >= retryAt)
                 {
-                    batch[i].Completion.TrySetResult(new WebhookAppendResult(ids[i]));
+                    try
+                    {
+                        indexed = IndexSlice(connection, indexing, indexed);
+                        backoff = TimeSpan.Zero;
+                    }
+                    catch (Exception ex)
+                    {
+                        // The file is busy or the disk full: nothing of the slice was committed; it is retried
+                        // later, and appends go on meanwhile.
+                        backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                        retryAt = Environment.TickCount64 + (long)backoff.TotalMilliseconds;
+                        WhatsAppLog.InboxIndexerFailed(_logger, backoff, ex);
+                    }
+
+                    if (indexed == indexing.Count)
+                    {
+                        indexing = null;
+                    }
+
+                    continue;
                 }
+
+                wait = TimeSpan.FromMilliseconds(retryAt - now);
             }
-            catch (Exception) when (batch.Count > 1)
-            {
-                // One bad append must not fail its neighbours: write them one by one, failing only the culprit.
-                foreach (var pending in batch)
-                {
-                    WriteAlone(connection, pending);
-                }
-            }
-            catch (Exception ex)
-            {
-                batch[0].Completion.TrySetException(ex);
-            }
+
+            _writerWake.Wait(wait);
         }
     }
 
-    // Blocks the writer's own thread (never a pool thread) until appends are queued; false once the queue is closed.
-    private static bool WaitToRead(ChannelReader<PendingAppend> reader)
+    private void AppendBatch(SqliteConnection connection, ChannelReader<PendingAppend> reader, List<PendingAppend> batch)
     {
-        var wait = reader.WaitToReadAsync();
-        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+        if (_beforeBatch is not null)
+        {
+            _beforeBatch(_shutdown.Token).AsTask().GetAwaiter().GetResult();
+        }
+
+        batch.Clear();
+        while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var pending))
+        {
+            batch.Add(pending);
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var ids = WriteBatch(connection, batch);
+            Committed(batch.Count, ids[^1]);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Completion.TrySetResult(new WebhookAppendResult(ids[i]));
+            }
+        }
+        catch (Exception) when (batch.Count > 1)
+        {
+            // One bad append must not fail its neighbours: write them one by one, failing only the culprit.
+            foreach (var pending in batch)
+            {
+                WriteAlone(connection, pending);
+            }
+        }
+        catch (Exception ex)
+        {
+            batch[0].Completion.TrySetException(ex);
+        }
     }
 
     private void WriteAlone(SqliteConnection connection, PendingAppend pending)
     {
         try
         {
-            var id = WriteBatchLocked(connection, [pending])[0];
+            var id = WriteBatch(connection, [pending])[0];
             Committed(1, id);
             pending.Completion.TrySetResult(new WebhookAppendResult(id));
         }
@@ -498,37 +563,33 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         Interlocked.Increment(ref _committedBatches);
         Interlocked.Add(ref _committedAppends, appends);
         Interlocked.Exchange(ref _lastAppended, lastId);
-        WakeIndexer();
+        Wake(_indexWake);
     }
 
-    private void WakeIndexer()
+    // A one-slot signal: a release while the slot is full is a no-op.
+    private static void Wake(SemaphoreSlim signal)
     {
-        if (_indexWake.CurrentCount == 0)
+        if (signal.CurrentCount == 0)
         {
             try
             {
-                _indexWake.Release();
+                signal.Release();
             }
             catch (SemaphoreFullException)
             {
-                // Already awake.
+                // Already signalled.
             }
         }
     }
 
-    private long[] WriteBatchLocked(SqliteConnection connection, List<PendingAppend> batch)
+    private long[] WriteBatch(SqliteConnection connection, List<PendingAppend> batch)
     {
-        // Tell the indexer a receiver batch waits, so it commits its slice early and lets this one in.
-        _appendWaiting = true;
-        lock (_writeLock)
+        if (_options.SynchronousFull)
         {
-            _appendWaiting = false;
-            return WriteBatch(connection, batch);
+            // Index slices on this connection run with NORMAL; a 200 needs FULL.
+            Execute(connection, "PRAGMA synchronous=FULL;");
         }
-    }
 
-    private static long[] WriteBatch(SqliteConnection connection, List<PendingAppend> batch)
-    {
         var ids = new long[batch.Count];
         using var transaction = connection.BeginTransaction();
         using var insertPayload = Command(connection, transaction, WebhookInboxSchema.InsertPayload, "$received_at", "$body", "$body_sha256");
@@ -543,10 +604,15 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         return ids;
     }
 
-    private void IndexerLoop(SqliteConnection connection)
+    // The indexer thread: reads committed unindexed payloads past the last one it handed over, extracts their events
+    // and hands them to the writer. It runs at the lowest CPU priority, holding no lock, so under a CPU-saturating
+    // burst it simply falls behind (and the writer gets no index work) instead of slowing the receiver down.
+    private void IndexerLoop(SqliteConnection connection, long indexedThrough)
     {
-        using var _ = connection;
+        using var owned = connection;
+        BackgroundPriority.Apply();
         var stop = _stopIndexer.Token;
+        var after = indexedThrough;
         var backoff = TimeSpan.Zero;
         try
         {
@@ -555,16 +621,25 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
             {
                 try
                 {
-                    if (!IndexPending(connection, stop))
+                    if (_beforeIndexBatch is not null)
                     {
-                        _indexWake.Wait(stop);
+                        _beforeIndexBatch(stop).AsTask().GetAwaiter().GetResult();
                     }
 
+                    var items = ReadUnindexed(connection, after);
+                    if (items.Count == 0)
+                    {
+                        _indexWake.Wait(stop);
+                        continue;
+                    }
+
+                    _prepared.Writer.WriteAsync(items, stop).AsTask().GetAwaiter().GetResult();
+                    after = items[^1].Id;
+                    Wake(_writerWake);
                     backoff = TimeSpan.Zero;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    // The file is busy or the disk full: nothing was committed, the same payloads are taken again.
                     backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
                     WhatsAppLog.InboxIndexerFailed(_logger, backoff, ex);
                     stop.WaitHandle.WaitOne(backoff);
@@ -577,18 +652,13 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         }
     }
 
-    // Indexes one batch of unindexed payloads; false when there was none.
-    private bool IndexPending(SqliteConnection connection, CancellationToken stop)
+    private List<IndexItem> ReadUnindexed(SqliteConnection connection, long after)
     {
-        if (_beforeIndexBatch is not null)
-        {
-            _beforeIndexBatch(stop).AsTask().GetAwaiter().GetResult();
-        }
-
         var rows = new List<(long Id, long ReceivedAt, byte[] Body)>(_options.MaxBatchSize);
         using (var select = connection.CreateCommand())
         {
             select.CommandText = WebhookInboxSchema.SelectUnindexed;
+            select.Parameters.AddWithValue("$after", after);
             select.Parameters.AddWithValue("$limit", _options.MaxBatchSize);
             using var reader = select.ExecuteReader();
             while (reader.Read())
@@ -597,61 +667,19 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
             }
         }
 
-        if (rows.Count == 0)
-        {
-            return false;
-        }
-
-        // Extraction and serialization run here, outside the write lock, in parallel with the receiver's commits.
-        var prepared = rows.Select(r => new IndexItem(r.Id, r.ReceivedAt, WebhookEventExtractor.ExtractEvents(r.Body))).ToList();
-        var done = 0;
-        while (done < prepared.Count)
-        {
-            bool relayQueued;
-            int end;
-            lock (_writeLock)
-            {
-                end = IndexSlice(connection, prepared, done, out relayQueued);
-            }
-
-            for (var i = done; i < end; i++)
-            {
-                if (prepared[i].Error is { } error)
-                {
-                    Interlocked.Increment(ref _failedPayloads);
-                    WhatsAppLog.WebhookPayloadNotIndexed(_logger, prepared[i].Id, error);
-                }
-            }
-
-            done = end;
-            Interlocked.Increment(ref _indexBatches);
-            YieldToWaitingAppend();
-            Interlocked.Exchange(ref _indexedThrough, prepared[end - 1].Id);
-            Interlocked.Exchange(ref _indexProgress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-            if (relayQueued)
-            {
-                RelayQueued?.Invoke();
-            }
-        }
-
-        return true;
+        return [.. rows.Select(r => new IndexItem(r.Id, r.ReceivedAt, WebhookEventExtractor.ExtractEvents(r.Body)))];
     }
 
-    // After an early commit, let the waiting receiver batch take the lock before the next slice competes for it.
-    private void YieldToWaitingAppend()
-    {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (_appendWaiting && waited.ElapsedMilliseconds < 2)
-        {
-            Thread.Yield();
-        }
-    }
-
-    // One transaction from prepared[start]: until the end, or earlier once a receiver batch waits for the lock.
+    // One transaction from prepared[start]: to the end, or earlier once an append waits (after a few payloads).
     // Returns the index after the last payload committed.
-    private int IndexSlice(SqliteConnection connection, List<IndexItem> prepared, int start, out bool relayQueued)
+    private int IndexSlice(SqliteConnection connection, List<IndexItem> prepared, int start)
     {
-        relayQueued = false;
+        if (_options.SynchronousFull)
+        {
+            Execute(connection, "PRAGMA synchronous=NORMAL;");
+        }
+
+        var relayQueued = false;
         using var transaction = connection.BeginTransaction();
         using var findEvent = Command(connection, transaction, WebhookInboxSchema.FindEvent, "$dedup_key");
         using var upsertEvent = Command(connection, transaction, WebhookInboxSchema.UpsertEvent,
@@ -664,7 +692,7 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         // Keys stored earlier in this transaction, so a key repeated within the slice counts as a duplicate too.
         var written = new HashSet<string>(StringComparer.Ordinal);
         var i = start;
-        while (i < prepared.Count && (i - start < MinIndexSlice || !_appendWaiting))
+        while (i < prepared.Count && (i - start < MinIndexSlice || _queue.Reader.Count == 0))
         {
             var item = prepared[i++];
             if (item.Error is not null)
@@ -713,6 +741,23 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         }
 
         transaction.Commit();
+        for (var k = start; k < i; k++)
+        {
+            if (prepared[k].Error is { } error)
+            {
+                Interlocked.Increment(ref _failedPayloads);
+                WhatsAppLog.WebhookPayloadNotIndexed(_logger, prepared[k].Id, error);
+            }
+        }
+
+        Interlocked.Increment(ref _indexBatches);
+        Interlocked.Exchange(ref _indexedThrough, prepared[i - 1].Id);
+        Interlocked.Exchange(ref _indexProgress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        if (relayQueued)
+        {
+            RelayQueued?.Invoke();
+        }
+
         return i;
     }
 

@@ -123,10 +123,9 @@ internal static class WebhookInboxSchema
         RETURNING id;
         """;
 
-    // Stage 2's queue, oldest first (the partial index serves it). Rows are taken in id order, so every payload below
-    // the first one returned is indexed.
+    // Stage 2's queue, oldest first (the partial index serves it), past those already handed to the writer.
     public const string SelectUnindexed = """
-        SELECT id, received_at, body FROM webhook_payloads WHERE index_state = 'unindexed' ORDER BY id LIMIT $limit;
+        SELECT id, received_at, body FROM webhook_payloads WHERE index_state = 'unindexed' AND id > $after ORDER BY id LIMIT $limit;
         """;
 
     public const string FirstUnindexed = "SELECT MIN(id) FROM webhook_payloads WHERE index_state = 'unindexed';";
