@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Evertoken.Bench.Proxy;
 using Evertoken.Emulator;
 using Evertoken.Server.Hosting;
 using Evertoken.WhatsApp;
@@ -18,11 +19,17 @@ using Microsoft.Extensions.Logging;
 namespace Evertoken.Bench;
 
 /// <summary>
-/// Webhook ingest and send throughput of <c>evertoken serve</c>, each next to a baseline in the same process:
-/// signed ~2 KB payloads posted to <c>/webhooks/whatsapp</c> (verify + durable group-committed insert + 200) with
-/// <c>synchronous=NORMAL</c> and <c>FULL</c>, against an endpoint that only verifies the signature and answers 200;
-/// and messages sent through <c>/v1/messages</c> to the emulator. Prints events/s, p50, p99 and the ratios.
-/// Usage: <c>Evertoken.Bench webhooks [--seconds 10] [--concurrency 64] [--warmup 3]</c>.
+/// Webhook ingest and send throughput of <c>evertoken serve</c>, each next to a baseline in the same run.
+/// <para>Ingest: for <c>synchronous=NORMAL</c> and then <c>FULL</c>, a child process runs the server with a baseline
+/// endpoint beside the receiver that reads the body, verifies the signature and answers 200 without storing; wrk (a
+/// separate process, so the load generator costs the server less than an in-process HttpClient did) posts the same
+/// pre-signed, distinct ~2 KB payloads (<see cref="WebhookWrk"/>) to the baseline and then to
+/// <c>/webhooks/whatsapp</c> (verify + envelope check + group-committed durable insert + 200). Prints events/s, p50,
+/// p99, the server's CPU per request and peak RSS, the ratio to the baseline, the stored count against the
+/// acknowledged count, and how long the indexer took to catch up after the burst.</para>
+/// <para>Send: messages through <c>/v1/messages</c> to the emulator against the emulator directly (in-process
+/// HttpClient load). Usage: <c>Evertoken.Bench webhooks [--seconds 10] [--concurrency 64] [--warmup 3] [--threads 2]
+/// [--max-rate 40000] [--no-send]</c>; <c>--micro</c> times the parts without HTTP.</para>
 /// </summary>
 public static class WebhookBench
 {
@@ -32,9 +39,16 @@ public static class WebhookBench
     /// <summary>Runs every phase and prints the results; returns the exit code (0, or 1 when a goal is missed).</summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args is ["--serve-webhooks", var serveMode])
+        {
+            return await ServeAsync(full: serveMode == "full");
+        }
+
         var seconds = Option(args, "--seconds", 10);
         var concurrency = Option(args, "--concurrency", 64);
         var warmup = Option(args, "--warmup", 3);
+        var threads = Option(args, "--threads", 2);
+        var maxRate = Option(args, "--max-rate", 40000);
         var payload = BuildPayloadTemplate(2048);
         if (args.Contains("--micro"))
         {
@@ -42,52 +56,115 @@ public static class WebhookBench
             return 0;
         }
 
-        Console.WriteLine($"webhook bench: {Environment.ProcessorCount} cores, {seconds} s per phase after {warmup} s warm-up, {concurrency} concurrent requests, {payload.Length} byte payloads");
-
-        var results = new List<(string Name, Result Result)>();
-        await using (var jit = await BenchServer.StartAsync([]))
+        if (!OnPath("wrk"))
         {
-            // A throwaway round so the first measured phase does not pay for the JIT.
-            await LoadAsync(jit.Url, "bench/baseline", id => Unique(payload, id), concurrency, 0, warmup, sign: true);
-            await LoadAsync(jit.Url, "webhooks/whatsapp", id => Unique(payload, id), concurrency, 0, warmup, sign: true);
+            Console.Error.WriteLine("wrk is not installed (bench/run-webhooks.sh installs it).");
+            return 2;
         }
 
+        Console.WriteLine($"webhook bench: {Environment.ProcessorCount} cores, load average {LoadAverage()}, wrk -t{threads} -c{concurrency}, {seconds} s per phase after {warmup} s warm-up, {payload.Length} byte payloads");
+        var idAt = payload.AsSpan().IndexOf(Marker) + Marker.Length;
+        using var wrk = WebhookWrk.Create(payload, idAt);
+        // Distinct within a server's database: the warm-up and measured runs use disjoint id ranges (both servers
+        // start empty, so the same files serve NORMAL and FULL).
+        var firstId = Random.Shared.NextInt64(1, 1L << 40);
+        var signing = Stopwatch.StartNew();
+        var warmData = wrk.WriteData("warmup", payload, idAt, firstId, maxRate * warmup, AppSecret);
+        var data = wrk.WriteData("measured", payload, idAt, firstId + (maxRate * (long)warmup), maxRate * seconds, AppSecret);
+        Console.WriteLine($"  {maxRate * (warmup + seconds)} distinct signed payloads prepared in {signing.Elapsed.TotalSeconds:0.0} s (enough for {maxRate}/s)");
+
+        var modes = new List<ModeResult>();
         foreach (var full in new[] { false, true })
         {
-            await using var server = await BenchServer.StartAsync(new Dictionary<string, string?> { ["Webhooks:Inbox:SynchronousFull"] = full ? "true" : "false" });
             var mode = full ? "FULL" : "NORMAL";
-            var baseline = await LoadAsync(server.Url, "bench/baseline", id => Unique(payload, id), concurrency, warmup, seconds, sign: true);
-            var ingest = await LoadAsync(server.Url, "webhooks/whatsapp", id => Unique(payload, id), concurrency, warmup, seconds, sign: true);
-            var stored = await server.CountStoredAsync();
-            results.Add(($"baseline (verify only, {mode} run)", baseline));
-            results.Add(($"ingest synchronous={mode}", ingest));
-            Console.WriteLine($"  {mode}: baseline {baseline}");
-            Console.WriteLine($"  {mode}: ingest   {ingest}  (ratio {ingest.PerSecond / baseline.PerSecond:0.00}x, {stored} events stored, {ingest.Failures} failures)");
+            await using var server = await ChildServer.StartBenchModeAsync($"serve {mode}", ["webhooks", "--serve-webhooks", full ? "full" : "normal"]);
+            var baseline = await PhaseAsync(wrk, server, "bench/baseline", warmData, data, threads, concurrency, warmup, seconds);
+            Console.WriteLine($"  {mode}: baseline {Describe(baseline)}");
+            var ingest = await PhaseAsync(wrk, server, "webhooks/whatsapp", warmData, data, threads, concurrency, warmup, seconds);
+            Console.WriteLine($"  {mode}: ingest   {Describe(ingest)}  (ratio {ingest.Run.Load.RequestsPerSecond / baseline.Run.Load.RequestsPerSecond:0.00}x)");
+            using var http = new HttpClient { BaseAddress = server.BaseUrl, Timeout = TimeSpan.FromMinutes(10) };
+            var atEnd = await StatsAsync(http, wait: false);
+            var cpu = server.CpuTime();
+            var drain = Stopwatch.StartNew();
+            var stored = await StatsAsync(http, wait: true);
+            var drainSeconds = drain.Elapsed.TotalSeconds;
+            var drainCpu = (server.CpuTime() - cpu).TotalMicroseconds;
+            var result = new ModeResult(mode, baseline, ingest, atEnd, stored, drainSeconds, atEnd.Unindexed == 0 ? double.NaN : drainCpu / atEnd.Unindexed, server.PeakRssMiB());
+            modes.Add(result);
+            Console.WriteLine($"  {mode}: {result.StoredCheck}");
+            Console.WriteLine($"  {mode}: indexer backlog at the end of the burst {atEnd.Unindexed} payloads, caught up {drainSeconds:0.0} s later ({result.DrainCpuMicrosPerEvent:0} us server CPU per event indexed)");
         }
 
-        var send = await SendBenchAsync(concurrency, warmup, seconds);
+        var send = args.Contains("--no-send") ? null : await SendBenchAsync(concurrency, warmup, seconds);
         Console.WriteLine();
-        Console.WriteLine("| phase | events/s | p50 ms | p99 ms | errors | CPU us/req | idle-box capacity/s |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var (name, result) in results)
+        Console.WriteLine("| phase | events/s | p50 ms | p99 ms | 2xx | non-2xx | server CPU us/req | server peak RSS MiB |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var m in modes)
         {
-            Console.WriteLine(Row(name, result));
+            Console.WriteLine(WrkRow($"baseline (verify only, {m.Mode} server)", m.Baseline, m.PeakRssMiB));
+            Console.WriteLine(WrkRow($"ingest synchronous={m.Mode}", m.Ingest, m.PeakRssMiB));
         }
 
         if (send is { } s)
         {
+            Console.WriteLine();
+            Console.WriteLine("| send phase (in-process HttpClient load) | msg/s | p50 ms | p99 ms | errors | process CPU us/req |");
+            Console.WriteLine("|---|---:|---:|---:|---:|---:|");
             Console.WriteLine(Row("send baseline (emulator direct)", s.Baseline));
             Console.WriteLine(Row("send via /v1/messages", s.Sent));
         }
 
-        var normal = results[1].Result.PerSecond;
-        var full2 = results[3].Result.PerSecond;
-        var ratio = normal / results[0].Result.PerSecond;
         Console.WriteLine();
+        foreach (var m in modes)
+        {
+            Console.WriteLine($"{m.Mode}: ingest/baseline {m.Ratio:0.00}x; {m.StoredCheck}; indexer caught up {m.DrainSeconds:0.0} s after the burst ({m.AtEnd.Unindexed} payloads behind)");
+        }
+
+        var normal = modes[0].Ingest.Run.Load.RequestsPerSecond;
+        var fullRate = modes[1].Ingest.Run.Load.RequestsPerSecond;
+        var ratio = modes[0].Ratio;
+        var storedOk = modes.All(m => m.StoredOk);
         Console.WriteLine($"machine load average at the end: {LoadAverage()} (other processes share these cores: wall-clock rates are only comparable within one run)");
-        Console.WriteLine($"goals: NORMAL {normal:0}/s (>= 20000: {(normal >= 20000 ? "met" : "MISSED")}), FULL {full2:0}/s (>= 10000: {(full2 >= 10000 ? "met" : "MISSED")}), ratio {ratio:0.00}x (>= 0.5: {(ratio >= 0.5 ? "met" : "MISSED")})");
-        return normal >= 20000 && full2 >= 10000 && ratio >= 0.5 ? 0 : 1;
+        Console.WriteLine($"goals: NORMAL {normal:0}/s (>= 20000: {Met(normal >= 20000)}), FULL {fullRate:0}/s (>= 10000: {Met(fullRate >= 10000)}), ratio {ratio:0.00}x (>= 0.5: {Met(ratio >= 0.5)}), every 200 stored: {Met(storedOk)}");
+        return normal >= 20000 && fullRate >= 10000 && ratio >= 0.5 && storedOk ? 0 : 1;
     }
+
+    private static string Met(bool met) => met ? "met" : "MISSED";
+
+    // The child process: one server (NORMAL or FULL) with the baseline and stats endpoints, until stdin closes.
+    private static async Task<int> ServeAsync(bool full)
+    {
+        await using var server = await BenchServer.StartAsync(new Dictionary<string, string?> { ["Webhooks:Inbox:SynchronousFull"] = full ? "true" : "false" });
+        Console.WriteLine($"LISTENING {server.Url}");
+        await Console.In.ReadToEndAsync();
+        return 0;
+    }
+
+    // A warm-up run (not measured, its payloads are stored too), then the measured run with the server's CPU time.
+    private static async Task<Phase> PhaseAsync(WebhookWrk wrk, ChildServer server, string path, string warmData, string data, int threads, int connections, int warmup, int seconds)
+    {
+        var url = new Uri(server.BaseUrl, path);
+        var warm = await wrk.RunAsync(url, warmData, threads, connections, warmup);
+        var cpu = server.CpuTime();
+        var run = await wrk.RunAsync(url, data, threads, connections, seconds);
+        var used = server.CpuTime() - cpu;
+        return new Phase(warm, run, run.Load.Requests == 0 ? double.NaN : used.TotalMicroseconds / run.Load.Requests);
+    }
+
+    private static async Task<Stats> StatsAsync(HttpClient http, bool wait)
+    {
+        var node = JsonNode.Parse(await http.GetStringAsync(wait ? "bench/stats?wait=true" : "bench/stats"))!;
+        return new Stats(node["payloads"]!.GetValue<long>(), node["events"]!.GetValue<long>(), node["unindexed"]!.GetValue<long>(), node["failed"]!.GetValue<long>());
+    }
+
+    private static string Describe(Phase p) =>
+        $"{p.Run.Load.RequestsPerSecond,8:0}/s  p50 {p.Run.Load.P50Ms,6:0.00} ms  p99 {p.Run.Load.P99Ms,6:0.00} ms  {p.CpuMicrosPerRequest,5:0} us server CPU/req  {p.Run.Load.Failures} non-2xx/errors";
+
+    private static string WrkRow(string name, Phase p, double rss) =>
+        $"| {name} | {p.Run.Load.RequestsPerSecond:0} | {p.Run.Load.P50Ms:0.00} | {p.Run.Load.P99Ms:0.00} | {p.Run.Acknowledged} | {p.Run.Load.Failures} | {p.CpuMicrosPerRequest:0} | {rss:0} |";
+
+    private static bool OnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, tool)));
 
     private static async Task<(Result Baseline, Result Sent)?> SendBenchAsync(int concurrency, int warmup, int seconds)
     {
@@ -219,6 +296,14 @@ public static class WebhookBench
         Console.WriteLine($"verify:  {count / clock.Elapsed.TotalSeconds,10:0}/s  {(Cpu() - cpu).TotalMicroseconds / count,7:0.0} us CPU each");
         clock.Restart();
         cpu = Cpu();
+        foreach (var body in bodies)
+        {
+            WebhookEventExtractor.TryValidate(body, out _);
+        }
+
+        Console.WriteLine($"validate: {count / clock.Elapsed.TotalSeconds,9:0}/s  {(Cpu() - cpu).TotalMicroseconds / count,7:0.0} us CPU each (the receiver's envelope check)");
+        clock.Restart();
+        cpu = Cpu();
         var parsed = bodies.Select(b => WebhookEventExtractor.ExtractEvents(b)).ToArray();
         Console.WriteLine($"extract: {count / clock.Elapsed.TotalSeconds,10:0}/s  {(Cpu() - cpu).TotalMicroseconds / count,7:0.0} us CPU each");
         clock.Restart();
@@ -232,14 +317,6 @@ public static class WebhookBench
         }
 
         Console.WriteLine($"event json: {(Cpu() - cpu).TotalMicroseconds / count,7:0.0} us CPU each");
-        if (args.Contains("--sqlite"))
-        {
-            const string Cache = "PRAGMA cache_size=-32768; PRAGMA mmap_size=268435456;";
-            await RawSqliteAsync(bodies, parsed, Cache, "", rawJson: true);
-            await RawSqliteAsync(bodies, parsed, Cache, "", rawJson: false);
-            await RawSqliteAsync(bodies, parsed, Cache, "DROP INDEX ix_webhook_events_received_at;", rawJson: true);
-        }
-
         foreach (var full in new[] { false, true })
         {
             var folder = Path.Combine(Path.GetTempPath(), "evertoken-bench", Guid.NewGuid().ToString("N"));
@@ -253,17 +330,19 @@ public static class WebhookBench
                 int i;
                 while ((i = Interlocked.Increment(ref next)) < count)
                 {
-                    await inbox.AppendAsync(bodies[i], parsed[i].Events, DateTimeOffset.UnixEpoch);
+                    await inbox.AppendAsync(bodies[i], DateTimeOffset.UnixEpoch);
                 }
             })));
             Console.WriteLine($"append ({(full ? "FULL" : "NORMAL")}): {count / clock.Elapsed.TotalSeconds,10:0}/s  {(Cpu() - cpu).TotalMicroseconds / count,7:0.0} us CPU each, {Batches(inbox)} batches");
+            await inbox.WaitForIndexAsync();
+            Console.WriteLine($"  indexed by {clock.Elapsed.TotalSeconds:0.00} s: {count / clock.Elapsed.TotalSeconds,10:0}/s end to end, {(Cpu() - cpu).TotalMicroseconds / count,7:0.0} us CPU each with indexing");
             await inbox.DisposeAsync();
             Directory.Delete(folder, recursive: true);
         }
     }
 
     private static string Row(string name, Result r) =>
-        $"| {name} | {r.PerSecond:0} | {r.P50:0.00} | {r.P99:0.00} | {r.Failures} | {r.CpuMicrosPerRequest:0} | {r.IdleCapacity:0} |";
+        $"| {name} | {r.PerSecond:0} | {r.P50:0.00} | {r.P99:0.00} | {r.Failures} | {r.CpuMicrosPerRequest:0} |";
 
     private static string LoadAverage()
     {
@@ -275,81 +354,6 @@ public static class WebhookBench
         {
             return "unknown";
         }
-    }
-
-    // The inbox's own SQL on one connection, batches of 32, to tell SQLite's cost from ours.
-    private static async Task RawSqliteAsync(byte[][] bodies, WebhookParseResult[] parsed, string pragma, string after, bool rawJson)
-    {
-        var schema = Type.GetType("Evertoken.WhatsApp.Internal.WebhookInboxSchema, Evertoken")!;
-        string Sql(string name) => (string)schema.GetField(name)!.GetValue(null)!;
-        var folder = Path.Combine(Path.GetTempPath(), "evertoken-bench", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(folder, "raw.db")}");
-        await connection.OpenAsync();
-        void Run(string sql)
-        {
-            using var c = connection.CreateCommand();
-            c.CommandText = sql;
-            c.ExecuteNonQuery();
-        }
-
-        Run("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; " + pragma);
-        Run(Sql("Create"));
-        if (after.Length > 0)
-        {
-            Run(after);
-        }
-
-        var cpu = Cpu();
-        var clock = Stopwatch.StartNew();
-        for (var start = 0; start < bodies.Length; start += 32)
-        {
-            using var tx = connection.BeginTransaction();
-            using var find = connection.CreateCommand();
-            find.CommandText = Sql("FindEvent");
-            find.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter("$dedup_key", ""));
-            using var payload = connection.CreateCommand();
-            payload.CommandText = Sql("InsertPayload");
-            foreach (var n in new[] { "$received_at", "$body", "$body_sha256", "$event_count", "$new", "$duplicates", "$relay_state", "$phone_number_id" })
-            {
-                payload.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter { ParameterName = n });
-            }
-
-            using var upsert = connection.CreateCommand();
-            upsert.CommandText = Sql("UpsertEvent");
-            foreach (var n in new[] { "$payload_id", "$dedup_key", "$kind", "$field", "$waba_id", "$phone_number_id", "$message_type", "$wamid", "$status", "$from_id", "$recipient_id", "$event_time", "$received_at", "$event_json", "$raw_json" })
-            {
-                upsert.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter { ParameterName = n });
-            }
-
-            for (var i = start; i < Math.Min(bodies.Length, start + 32); i++)
-            {
-                var e = parsed[i].Events[0];
-                find.Parameters[0].Value = e.DedupKey;
-                find.ExecuteScalar();
-                object?[] pv = [1L, bodies[i], "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 1, 1, 0, "pending", "106540352242922"];
-                for (var k = 0; k < pv.Length; k++)
-                {
-                    payload.Parameters[k].Value = pv[k];
-                }
-
-                var id = (long)payload.ExecuteScalar()!;
-                object?[] ev = [id, e.DedupKey, "Message", "messages", e.WabaId, e.PhoneNumberId, e.MessageType, e.Wamid, DBNull.Value, e.From, DBNull.Value, 1L, 1L, "{\"kind\":\"Message\"}", rawJson ? e.RawJson : null];
-                for (var k = 0; k < ev.Length; k++)
-                {
-                    upsert.Parameters[k].Value = ev[k] ?? DBNull.Value;
-                }
-
-                upsert.ExecuteNonQuery();
-            }
-
-            tx.Commit();
-        }
-
-        Console.WriteLine($"raw sqlite [{after}] raw_json={rawJson}: {bodies.Length / clock.Elapsed.TotalSeconds,8:0}/s  {(Cpu() - cpu).TotalMicroseconds / bodies.Length,7:0.0} us CPU each");
-        await connection.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(folder, recursive: true);
     }
 
     private static TimeSpan Cpu() => Process.GetCurrentProcess().TotalProcessorTime;
@@ -411,6 +415,29 @@ public static class WebhookBench
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value) ? value : fallback;
     }
 
+    /// <summary>A wrk phase: the warm-up run, the measured run, and the server's CPU per measured request.</summary>
+    private sealed record Phase(WrkRun Warmup, WrkRun Run, double CpuMicrosPerRequest);
+
+    /// <summary>What the server's inbox holds: payload rows, events, payloads not indexed yet, payloads whose events were unreadable.</summary>
+    private sealed record Stats(long Payloads, long Events, long Unindexed, long Failed);
+
+    /// <summary>One durability mode's results.</summary>
+    private sealed record ModeResult(string Mode, Phase Baseline, Phase Ingest, Stats AtEnd, Stats Stored, double DrainSeconds, double DrainCpuMicrosPerEvent, double PeakRssMiB)
+    {
+        public double Ratio => Ingest.Run.Load.RequestsPerSecond / Baseline.Run.Load.RequestsPerSecond;
+
+        /// <summary>Answered 200 by the receiver (warm-up and measured runs).</summary>
+        public long Acknowledged => Ingest.Warmup.Acknowledged + Ingest.Run.Acknowledged;
+
+        // wrk stops with requests in flight: the server may commit a few it never reports, at most one per connection
+        // per run. Every 200 must be stored; every payload carries one distinct event.
+        public bool StoredOk => Stored.Payloads >= Acknowledged && Stored.Events == Stored.Payloads && Stored.Failed == 0
+            && Stored.Unindexed == 0 && Ingest.Warmup.Wraps == 0 && Ingest.Run.Wraps == 0;
+
+        public string StoredCheck =>
+            $"{Acknowledged} answered 200, {Stored.Payloads} payloads stored ({Stored.Payloads - Acknowledged} more: in flight when wrk stopped), {Stored.Events} events indexed, {Stored.Failed} failed, {Ingest.Warmup.Wraps + Ingest.Run.Wraps} payload reuses: {(StoredOk ? "OK" : "MISMATCH")}";
+    }
+
     /// <summary>One phase: successful requests per second and latency percentiles in milliseconds.</summary>
     /// <param name="PerSecond">Successful requests per second (wall clock).</param>
     /// <param name="P50">Median latency, ms.</param>
@@ -468,15 +495,35 @@ public static class WebhookBench
                     ? Results.Ok()
                     : Results.StatusCode(401);
             }).AllowAnonymous();
+            // What the inbox holds, optionally once the indexer has caught up (read straight from the file).
+            app.MapGet("/bench/stats", async (HttpContext http, IWebhookInbox inbox) =>
+            {
+                if (http.Request.Query["wait"] == "true")
+                {
+                    using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+                    await inbox.WaitForIndexAsync(long.MaxValue, deadline.Token);
+                }
+
+                await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(folder, "webhooks.db")};Mode=ReadOnly;Pooling=False");
+                await connection.OpenAsync();
+                async Task<long> Count(string sql)
+                {
+                    await using var command = connection.CreateCommand();
+                    command.CommandText = sql;
+                    return (long)(await command.ExecuteScalarAsync())!;
+                }
+
+                return Results.Json(new Dictionary<string, long>
+                {
+                    ["payloads"] = await Count("SELECT COUNT(*) FROM webhook_payloads;"),
+                    ["events"] = await Count("SELECT COUNT(*) FROM webhook_events;"),
+                    ["unindexed"] = await Count("SELECT COUNT(*) FROM webhook_payloads WHERE index_state = 'unindexed';"),
+                    ["failed"] = await Count("SELECT COUNT(*) FROM webhook_payloads WHERE index_state = 'failed';"),
+                });
+            }).AllowAnonymous();
             await app.StartAsync();
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             return new BenchServer(app, new Uri(address.TrimEnd('/') + "/"), folder);
-        }
-
-        public async Task<long> CountStoredAsync()
-        {
-            var inbox = _app.Services.GetRequiredService<IWebhookInbox>();
-            return await inbox.GetLastEventIdAsync() ?? 0;
         }
 
         public async ValueTask DisposeAsync()

@@ -111,14 +111,17 @@ public sealed class DashboardServer : IAsyncDisposable
         return values.ToList();
     }
 
-    /// <summary>Stores a webhook fixture in the inbox as the receiver would (signature checked upstream).</summary>
+    /// <summary>Stores a webhook fixture in the inbox as the receiver would (signature checked upstream) and waits
+    /// (30 s at most) until its events are indexed.</summary>
     public async Task<WebhookAppendResult> PostWebhookFixtureAsync(string fixture, Func<string, string>? edit = null)
     {
         var json = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Fixtures", "whatsapp", fixture));
         var body = System.Text.Encoding.UTF8.GetBytes(edit is null ? json : edit(json));
-        var parsed = WebhookEventExtractor.Extract(body);
-        parsed.IsSuccess.ShouldBeTrue(parsed.Error);
-        return await Inbox.AppendAsync(body, parsed.Events, Emulator.Clock.GetUtcNow());
+        WebhookEventExtractor.TryValidate(body, out var error).ShouldBeTrue(error);
+        var appended = await Inbox.AppendAsync(body, Emulator.Clock.GetUtcNow());
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await Inbox.WaitForIndexAsync(appended.PayloadId, deadline.Token);
+        return appended;
     }
 
     /// <summary>An <see cref="HttpClient"/> on the server that keeps cookies and does not follow redirects.</summary>

@@ -31,6 +31,15 @@ public sealed record WebhookPayloadView
     [JsonPropertyName("relay_state")]
     public required string RelayState { get; init; }
 
+    /// <summary><c>unindexed</c> (stored, events not extracted yet), <c>indexed</c> or <c>failed</c> (events unreadable).</summary>
+    [JsonPropertyName("index_state")]
+    public string IndexState { get; init; } = "indexed";
+
+    /// <summary>Why the events could not be read, when <see cref="IndexState"/> is <c>failed</c>.</summary>
+    [JsonPropertyName("index_error")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? IndexError { get; init; }
+
     /// <summary>The body as JSON.</summary>
     [JsonPropertyName("body")]
     public JsonElement? Body { get; init; }
@@ -61,6 +70,8 @@ public sealed record WebhookPayloadView
             NewEventCount = payload.NewEventCount,
             DuplicateEventCount = payload.DuplicateEventCount,
             RelayState = payload.RelayState,
+            IndexState = payload.IndexState,
+            IndexError = payload.IndexError,
             Body = body,
             BodyBase64 = body is null ? Convert.ToBase64String(payload.Body.Span) : null,
         };

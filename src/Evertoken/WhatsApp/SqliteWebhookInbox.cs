@@ -3,42 +3,77 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Evertoken.WhatsApp.Internal;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace Evertoken.WhatsApp;
 
 /// <summary>
-/// <see cref="IWebhookInbox"/> on a SQLite file (WAL). Appends are group-committed: callers queue their payload on a
-/// channel and one writer loop writes up to <see cref="WebhookInboxOptions.MaxBatchSize"/> queued payloads in a
-/// single transaction, then completes every caller after the COMMIT. So many concurrent webhooks cost one commit
-/// (one fsync with <see cref="WebhookInboxOptions.SynchronousFull"/>) instead of one each. Every delivery's payload
-/// row is kept for audit, even when all its events are duplicates; events are stored once per dedup key.
-/// Reads use their own connections and do not wait for the writer.
+/// <see cref="IWebhookInbox"/> on a SQLite file (WAL), written in two stages so the 200 waits only for the first.
+/// <para>Stage 1 (before the 200): callers queue their raw body on a channel and one writer thread inserts up to
+/// <see cref="WebhookInboxOptions.MaxBatchSize"/> queued payload rows in a single transaction, marked
+/// <c>unindexed</c>, then completes every caller after the COMMIT. So many concurrent webhooks cost one commit (one
+/// fsync with <see cref="WebhookInboxOptions.SynchronousFull"/>) and a few microseconds of writer time each.</para>
+/// <para>Stage 2 (indexing): woken by every stage 1 commit, an indexer thread of the lowest CPU priority reads the
+/// committed unindexed payloads in id order on its own connection and extracts their events
+/// (<see cref="WebhookEventExtractor"/>); the writer thread, whenever no append is waiting, upserts them (one row per
+/// dedup key; a redelivered event is counted on the stored row), queues the relay deliveries and marks the payloads
+/// <c>indexed</c>, in one transaction per slice: a crash at any point leaves each payload either unindexed (indexed
+/// after the restart, which the indexer does first) or indexed with all its events, never half. A payload whose
+/// events cannot be read is kept and marked <c>failed</c> with the reason. Events become visible to queries and the
+/// relay once indexed: milliseconds after the 200 on a machine with CPU to spare; during a burst that saturates the
+/// CPU, the receiver goes first and indexing catches up after (<see cref="WaitForIndexAsync"/> waits for it).</para>
+/// <para>One connection writes both stages, so they never contend for SQLite's write lock, and appends always go
+/// before index work. Index transactions commit with <c>synchronous=NORMAL</c> even when stage 1 uses FULL: losing
+/// them to a power cut only means indexing those payloads again, and the next FULL commit syncs them anyway. Reads
+/// use their own connections and wait for neither stage.</para>
 /// </summary>
 public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
 {
     private static readonly string[] KindNames = Enum.GetNames<WebhookEventKind>();
 
+    // An index slice takes at least this many payloads even when appends are waiting, so indexing always moves on.
+    private const int MinIndexSlice = 4;
+
     private readonly WebhookInboxOptions _options;
     private readonly string _connectionString;
     private readonly Channel<PendingAppend> _queue;
     private readonly Func<CancellationToken, ValueTask>? _beforeBatch;
+    private readonly Func<CancellationToken, ValueTask>? _beforeIndexBatch;
+    private readonly ILogger _logger;
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private readonly CancellationTokenSource _shutdown = new();
+    private readonly CancellationTokenSource _stopIndexer = new();
+    private readonly SemaphoreSlim _indexWake = new(0, 1);
+    private readonly SemaphoreSlim _writerWake = new(0, 1);
+    private readonly Channel<List<IndexItem>> _prepared = Channel.CreateBounded<List<IndexItem>>(new BoundedChannelOptions(2)
+    {
+        SingleReader = true,
+        SingleWriter = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
     private Task? _writer;
+    private Task? _indexer;
     private volatile bool _initialized;
     private int _disposed;
     private long _committedBatches;
     private long _committedAppends;
+    private long _indexBatches;
+    private long _failedPayloads;
+    private long _lastAppended;
+    private long _indexedThrough;
+    private TaskCompletionSource _indexProgress = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Creates the inbox; the file and tables are created on first use.</summary>
+    /// <summary>Creates the inbox; the file and tables are created, and the indexer started, on first use.</summary>
     /// <exception cref="OptionsValidationException">When the options are not valid.</exception>
-    public SqliteWebhookInbox(IOptions<WebhookInboxOptions> options)
-        : this(options, null)
+    public SqliteWebhookInbox(IOptions<WebhookInboxOptions> options, ILogger<SqliteWebhookInbox>? logger = null)
+        : this(options, null, null, logger)
     {
     }
 
-    internal SqliteWebhookInbox(IOptions<WebhookInboxOptions> options, Func<CancellationToken, ValueTask>? beforeBatch)
+    internal SqliteWebhookInbox(IOptions<WebhookInboxOptions> options, Func<CancellationToken, ValueTask>? beforeBatch,
+        Func<CancellationToken, ValueTask>? beforeIndexBatch = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -49,6 +84,8 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         }
 
         _beforeBatch = beforeBatch;
+        _beforeIndexBatch = beforeIndexBatch;
+        _logger = logger ?? NullLogger.Instance;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path.GetFullPath(_options.DatabasePath),
@@ -64,7 +101,7 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         });
     }
 
-    /// <summary>Transactions committed by the writer loop (for tests and metrics).</summary>
+    /// <summary>Transactions committed by the writer loop (stage 1; for tests and metrics).</summary>
     internal long CommittedBatches => Interlocked.Read(ref _committedBatches);
 
     /// <summary>Appends committed by the writer loop.</summary>
@@ -73,13 +110,28 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
     /// <summary>Appends waiting for the writer.</summary>
     internal int QueuedAppends => _queue.Reader.Count;
 
+    /// <summary>Transactions committed by the indexer (stage 2).</summary>
+    internal long IndexBatches => Interlocked.Read(ref _indexBatches);
+
+    /// <summary>Payloads the indexer marked <c>failed</c> (their events could not be read) since start.</summary>
+    internal long FailedPayloads => Interlocked.Read(ref _failedPayloads);
+
+    /// <summary>The highest payload id committed by stage 1 (0 when none).</summary>
+    internal long LastAppendedPayloadId => Interlocked.Read(ref _lastAppended);
+
+    /// <summary>Every payload up to this id is indexed (or failed).</summary>
+    internal long IndexedThrough => Interlocked.Read(ref _indexedThrough);
+
     /// <summary>The connection string of the file, for the relay's own connections.</summary>
     internal string ConnectionString => _connectionString;
 
     /// <summary>Called after a commit that queued relay deliveries (the relay wakes up instead of waiting for its poll).</summary>
     internal Action? RelayQueued { get; set; }
 
-    /// <summary>Creates the file and tables and starts the writer, if not done yet. Called by every other member.</summary>
+    /// <summary>
+    /// Creates the file and tables and starts the writer and the indexer (which first indexes what a previous run
+    /// left unindexed), if not done yet. Called by every other member.
+    /// </summary>
     /// <exception cref="SqliteException">When the file cannot be opened or created.</exception>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
@@ -103,59 +155,49 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
                 Directory.CreateDirectory(directory);
             }
 
-            var connection = new SqliteConnection(_connectionString);
+            var writer = await OpenWriterAsync(_options.SynchronousFull, cancellationToken).ConfigureAwait(false);
+            SqliteConnection indexer;
             try
             {
-                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-                Execute(connection, "PRAGMA journal_mode=WAL;");
-                Execute(connection, _options.SynchronousFull ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
-                Execute(connection, "PRAGMA foreign_keys=ON;");
-                // The writer's own page cache (32 MB) and memory-mapped reads: the indexes it updates stay in memory
-                // instead of being read back through system calls; this roughly halves the CPU of an append.
-                Execute(connection, "PRAGMA cache_size=-32768;");
-                Execute(connection, "PRAGMA mmap_size=268435456;");
-                using (var transaction = connection.BeginTransaction())
+                using (var transaction = writer.BeginTransaction())
                 {
-                    if (ReadUserVersion(connection, transaction) == 1)
+                    var version = ReadUserVersion(writer, transaction);
+                    if (version == 1)
                     {
                         foreach (var step in WebhookInboxSchema.UpgradeFrom1)
                         {
-                            Execute(connection, step, transaction);
+                            Execute(writer, step, transaction);
                         }
                     }
 
-                    Execute(connection, WebhookInboxSchema.Create, transaction);
-                    Execute(connection, $"PRAGMA user_version={WebhookInboxSchema.Version};", transaction);
+                    if (version is 1 or 2)
+                    {
+                        foreach (var step in WebhookInboxSchema.UpgradeFrom2)
+                        {
+                            Execute(writer, step, transaction);
+                        }
+                    }
+
+                    Execute(writer, WebhookInboxSchema.Create, transaction);
+                    Execute(writer, $"PRAGMA user_version={WebhookInboxSchema.Version};", transaction);
                     transaction.Commit();
                 }
+
+                var last = Scalar(writer, WebhookInboxSchema.LastPayload) ?? 0;
+                var firstUnindexed = Scalar(writer, WebhookInboxSchema.FirstUnindexed);
+                Interlocked.Exchange(ref _lastAppended, last);
+                Interlocked.Exchange(ref _indexedThrough, firstUnindexed is { } first ? first - 1 : last);
+                // The indexer's own connection only reads (the payloads to extract); the writer writes its results.
+                indexer = await OpenWriterAsync(synchronousFull: false, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
-                await connection.DisposeAsync().ConfigureAwait(false);
+                await writer.DisposeAsync().ConfigureAwait(false);
                 throw;
             }
 
-            // A thread of its own: the writer spends its life in synchronous SQLite calls, which on a thread-pool
-            // thread would starve the HTTP handlers on a small machine.
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var thread = new Thread(() =>
-            {
-                try
-                {
-                    WriterLoop(connection);
-                    done.SetResult();
-                }
-                catch (Exception ex)
-                {
-                    done.SetException(ex);
-                }
-            })
-            {
-                IsBackground = true,
-                Name = "Evertoken webhook inbox writer",
-            };
-            thread.Start();
-            _writer = done.Task;
+            _writer = StartThread("Evertoken webhook inbox writer", () => WriterLoop(writer));
+            _indexer = StartThread("Evertoken webhook inbox indexer", () => IndexerLoop(indexer, _indexedThrough));
             _initialized = true;
         }
         finally
@@ -165,15 +207,13 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentNullException">When <paramref name="events"/> is null.</exception>
     /// <exception cref="ObjectDisposedException">When the inbox is disposed.</exception>
     /// <exception cref="SqliteException">When the write failed; nothing of this append was stored.</exception>
-    public async Task<WebhookAppendResult> AppendAsync(ReadOnlyMemory<byte> rawBody, IReadOnlyList<WebhookEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    public async Task<WebhookAppendResult> AppendAsync(ReadOnlyMemory<byte> rawBody, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(events);
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        // Hashing and serializing happen here, on the caller's thread, so the single writer only runs SQL.
-        var pending = new PendingAppend(rawBody.ToArray(), events, receivedAt);
+        // Copying and hashing happen here, on the caller's thread, so the single writer only runs SQL.
+        var pending = new PendingAppend(rawBody.ToArray(), receivedAt);
         try
         {
             await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
@@ -183,7 +223,29 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
             throw new ObjectDisposedException(nameof(SqliteWebhookInbox));
         }
 
+        Wake(_writerWake);
+
         return await pending.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ObjectDisposedException">When the inbox is disposed while waiting.</exception>
+    public async Task WaitForIndexAsync(long payloadId = long.MaxValue, CancellationToken cancellationToken = default)
+    {
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var target = Math.Min(payloadId, LastAppendedPayloadId);
+        while (true)
+        {
+            // Read the signal before the position: an indexer commit in between completes this very signal.
+            var progress = Volatile.Read(ref _indexProgress);
+            if (IndexedThrough >= target)
+            {
+                return;
+            }
+
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            await progress.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
@@ -253,7 +315,7 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT received_at, body, event_count, new_event_count, duplicate_event_count, relay_state
+            SELECT received_at, body, event_count, new_event_count, duplicate_event_count, relay_state, index_state, index_error
             FROM webhook_payloads WHERE id = $id;
             """;
         command.Parameters.AddWithValue("$id", id);
@@ -272,6 +334,8 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
             NewEventCount = reader.GetInt32(3),
             DuplicateEventCount = reader.GetInt32(4),
             RelayState = reader.GetString(5),
+            IndexState = reader.GetString(6),
+            IndexError = reader.IsDBNull(7) ? null : reader.GetString(7),
         };
     }
 
@@ -286,7 +350,10 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long id ? id : null;
     }
 
-    /// <summary>Stops accepting appends, writes those already queued, and closes the file.</summary>
+    /// <summary>
+    /// Stops accepting appends, writes those already queued, stops the indexer after its current batch (what is left
+    /// unindexed is indexed on the next start), and closes the file.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -295,14 +362,29 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         }
 
         _queue.Writer.TryComplete();
+        await _stopIndexer.CancelAsync().ConfigureAwait(false);
+        if (_initialized)
+        {
+            Wake(_writerWake);
+        }
+
         if (_writer is { } writer)
         {
             await writer.ConfigureAwait(false);
         }
 
+        if (_indexer is { } indexer)
+        {
+            await indexer.ConfigureAwait(false);
+        }
+
+        Volatile.Read(ref _indexProgress).TrySetException(new ObjectDisposedException(nameof(SqliteWebhookInbox)));
         await _shutdown.CancelAsync().ConfigureAwait(false);
         _shutdown.Dispose();
+        _stopIndexer.Dispose();
         _initLock.Dispose();
+        _indexWake.Dispose();
+        _writerWake.Dispose();
         // Pooled connections keep the file open; release them so the file can be moved or deleted.
         using (var connection = new SqliteConnection(_connectionString))
         {
@@ -310,78 +392,165 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         }
     }
 
-    private void WriterLoop(SqliteConnection connection)
+    // A thread of its own: each stage spends its life in synchronous SQLite calls, which on a thread-pool thread
+    // would starve the HTTP handlers on a small machine.
+    private static Task StartThread(string name, Action loop)
     {
-        using var _ = connection;
-        var batch = new List<PendingAppend>(_options.MaxBatchSize);
-        var reader = _queue.Reader;
-        while (WaitToRead(reader))
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
         {
-            if (_beforeBatch is not null)
-            {
-                _beforeBatch(_shutdown.Token).AsTask().GetAwaiter().GetResult();
-            }
-
-            batch.Clear();
-            while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var pending))
-            {
-                batch.Add(pending);
-            }
-
-            if (batch.Count == 0)
-            {
-                continue;
-            }
-
             try
             {
-                var results = WriteBatch(connection, batch, out var relayQueued);
-                Interlocked.Increment(ref _committedBatches);
-                Interlocked.Add(ref _committedAppends, batch.Count);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    batch[i].Completion.TrySetResult(results[i]);
-                }
-
-                if (relayQueued)
-                {
-                    RelayQueued?.Invoke();
-                }
-            }
-            catch (Exception) when (batch.Count > 1)
-            {
-                // One bad append must not fail its neighbours: write them one by one, failing only the culprit.
-                foreach (var pending in batch)
-                {
-                    WriteAlone(connection, pending);
-                }
+                loop();
+                done.SetResult();
             }
             catch (Exception ex)
             {
-                batch[0].Completion.TrySetException(ex);
+                done.SetException(ex);
             }
+        })
+        {
+            IsBackground = true,
+            Name = name,
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private async Task<SqliteConnection> OpenWriterAsync(bool synchronousFull, CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            Execute(connection, "PRAGMA journal_mode=WAL;");
+            Execute(connection, synchronousFull ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
+            Execute(connection, "PRAGMA foreign_keys=ON;");
+            // Each writer's own page cache (32 MB) and memory-mapped reads: the indexes it updates stay in memory
+            // instead of being read back through system calls; this roughly halves the CPU of an index write.
+            Execute(connection, "PRAGMA cache_size=-32768;");
+            Execute(connection, "PRAGMA mmap_size=268435456;");
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 
-    // Blocks the writer's own thread (never a pool thread) until appends are queued; false once the queue is closed.
-    private static bool WaitToRead(ChannelReader<PendingAppend> reader)
+    // The single writer: appends first, always; index slices in the gaps between them.
+    private void WriterLoop(SqliteConnection connection)
     {
-        var wait = reader.WaitToReadAsync();
-        return wait.IsCompletedSuccessfully ? wait.Result : wait.AsTask().GetAwaiter().GetResult();
+        using var owned = connection;
+        var batch = new List<PendingAppend>(_options.MaxBatchSize);
+        var reader = _queue.Reader;
+        List<IndexItem>? indexing = null;
+        var indexed = 0;
+        var retryAt = 0L;
+        var backoff = TimeSpan.Zero;
+        while (true)
+        {
+            if (reader.TryPeek(out _))
+            {
+                AppendBatch(connection, reader, batch);
+                continue;
+            }
+
+            // Disposing: every queued append is written; index work left over is done on the next start.
+            if (reader.Completion.IsCompleted)
+            {
+                return;
+            }
+
+            if (indexing is null && _prepared.Reader.TryRead(out var next))
+            {
+                (indexing, indexed) = (next, 0);
+            }
+
+            var wait = Timeout.InfiniteTimeSpan;
+            if (indexing is not null)
+            {
+                var now = Environment.TickCount64;
+                if (now >= retryAt)
+                {
+                    try
+                    {
+                        indexed = IndexSlice(connection, indexing, indexed);
+                        backoff = TimeSpan.Zero;
+                    }
+                    catch (Exception ex)
+                    {
+                        // The file is busy or the disk full: nothing of the slice was committed; it is retried
+                        // later, and appends go on meanwhile.
+                        backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                        retryAt = Environment.TickCount64 + (long)backoff.TotalMilliseconds;
+                        WhatsAppLog.InboxIndexerFailed(_logger, backoff, ex);
+                    }
+
+                    if (indexed == indexing.Count)
+                    {
+                        indexing = null;
+                    }
+
+                    continue;
+                }
+
+                wait = TimeSpan.FromMilliseconds(retryAt - now);
+            }
+
+            _writerWake.Wait(wait);
+        }
+    }
+
+    private void AppendBatch(SqliteConnection connection, ChannelReader<PendingAppend> reader, List<PendingAppend> batch)
+    {
+        if (_beforeBatch is not null)
+        {
+            _beforeBatch(_shutdown.Token).AsTask().GetAwaiter().GetResult();
+        }
+
+        batch.Clear();
+        while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var pending))
+        {
+            batch.Add(pending);
+        }
+
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var ids = WriteBatch(connection, batch);
+            Committed(batch.Count, ids[^1]);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Completion.TrySetResult(new WebhookAppendResult(ids[i]));
+            }
+        }
+        catch (Exception) when (batch.Count > 1)
+        {
+            // One bad append must not fail its neighbours: write them one by one, failing only the culprit.
+            foreach (var pending in batch)
+            {
+                WriteAlone(connection, pending);
+            }
+        }
+        catch (Exception ex)
+        {
+            batch[0].Completion.TrySetException(ex);
+        }
     }
 
     private void WriteAlone(SqliteConnection connection, PendingAppend pending)
     {
         try
         {
-            var result = WriteBatch(connection, [pending], out var relayQueued)[0];
-            Interlocked.Increment(ref _committedBatches);
-            Interlocked.Increment(ref _committedAppends);
-            pending.Completion.TrySetResult(result);
-            if (relayQueued)
-            {
-                RelayQueued?.Invoke();
-            }
+            var id = WriteBatch(connection, [pending])[0];
+            Committed(1, id);
+            pending.Completion.TrySetResult(new WebhookAppendResult(id));
         }
         catch (Exception ex)
         {
@@ -389,39 +558,163 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         }
     }
 
-    private static WebhookAppendResult[] WriteBatch(SqliteConnection connection, List<PendingAppend> batch, out bool relayQueued)
+    private void Committed(int appends, long lastId)
     {
-        relayQueued = false;
-        var results = new WebhookAppendResult[batch.Count];
+        Interlocked.Increment(ref _committedBatches);
+        Interlocked.Add(ref _committedAppends, appends);
+        Interlocked.Exchange(ref _lastAppended, lastId);
+        Wake(_indexWake);
+    }
+
+    // A one-slot signal: a release while the slot is full is a no-op.
+    private static void Wake(SemaphoreSlim signal)
+    {
+        if (signal.CurrentCount == 0)
+        {
+            try
+            {
+                signal.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled.
+            }
+        }
+    }
+
+    private long[] WriteBatch(SqliteConnection connection, List<PendingAppend> batch)
+    {
+        if (_options.SynchronousFull)
+        {
+            // Index slices on this connection run with NORMAL; a 200 needs FULL.
+            Execute(connection, "PRAGMA synchronous=FULL;");
+        }
+
+        var ids = new long[batch.Count];
+        using var transaction = connection.BeginTransaction();
+        using var insertPayload = Command(connection, transaction, WebhookInboxSchema.InsertPayload, "$received_at", "$body", "$body_sha256");
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var pending = batch[i];
+            Set(insertPayload, pending.ReceivedAt.ToUnixTimeMilliseconds(), pending.Body, pending.BodySha256);
+            ids[i] = (long)insertPayload.ExecuteScalar()!;
+        }
+
+        transaction.Commit();
+        return ids;
+    }
+
+    // The indexer thread: reads committed unindexed payloads past the last one it handed over, extracts their events
+    // and hands them to the writer. It runs at the lowest CPU priority, holding no lock, so under a CPU-saturating
+    // burst it simply falls behind (and the writer gets no index work) instead of slowing the receiver down.
+    private void IndexerLoop(SqliteConnection connection, long indexedThrough)
+    {
+        using var owned = connection;
+        BackgroundPriority.Apply();
+        var stop = _stopIndexer.Token;
+        var after = indexedThrough;
+        var backoff = TimeSpan.Zero;
+        try
+        {
+            // No wait before the first pass: it indexes what a crash left unindexed.
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    if (_beforeIndexBatch is not null)
+                    {
+                        _beforeIndexBatch(stop).AsTask().GetAwaiter().GetResult();
+                    }
+
+                    var items = ReadUnindexed(connection, after);
+                    if (items.Count == 0)
+                    {
+                        _indexWake.Wait(stop);
+                        continue;
+                    }
+
+                    _prepared.Writer.WriteAsync(items, stop).AsTask().GetAwaiter().GetResult();
+                    after = items[^1].Id;
+                    Wake(_writerWake);
+                    backoff = TimeSpan.Zero;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                    WhatsAppLog.InboxIndexerFailed(_logger, backoff, ex);
+                    stop.WaitHandle.WaitOne(backoff);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Disposed: what is left is indexed on the next start.
+        }
+    }
+
+    private List<IndexItem> ReadUnindexed(SqliteConnection connection, long after)
+    {
+        var rows = new List<(long Id, long ReceivedAt, byte[] Body)>(_options.MaxBatchSize);
+        using (var select = connection.CreateCommand())
+        {
+            select.CommandText = WebhookInboxSchema.SelectUnindexed;
+            select.Parameters.AddWithValue("$after", after);
+            select.Parameters.AddWithValue("$limit", _options.MaxBatchSize);
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                rows.Add((reader.GetInt64(0), reader.GetInt64(1), (byte[])reader.GetValue(2)));
+            }
+        }
+
+        return [.. rows.Select(r => new IndexItem(r.Id, r.ReceivedAt, WebhookEventExtractor.ExtractEvents(r.Body)))];
+    }
+
+    // One transaction from prepared[start]: to the end, or earlier once an append waits (after a few payloads).
+    // Returns the index after the last payload committed.
+    private int IndexSlice(SqliteConnection connection, List<IndexItem> prepared, int start)
+    {
+        if (_options.SynchronousFull)
+        {
+            Execute(connection, "PRAGMA synchronous=NORMAL;");
+        }
+
+        var relayQueued = false;
         using var transaction = connection.BeginTransaction();
         using var findEvent = Command(connection, transaction, WebhookInboxSchema.FindEvent, "$dedup_key");
-        using var insertPayload = Command(connection, transaction, WebhookInboxSchema.InsertPayload,
-            "$received_at", "$body", "$body_sha256", "$event_count", "$new", "$duplicates", "$relay_state", "$phone_number_id");
         using var upsertEvent = Command(connection, transaction, WebhookInboxSchema.UpsertEvent,
             "$payload_id", "$dedup_key", "$kind", "$field", "$waba_id", "$phone_number_id", "$message_type", "$wamid",
             "$status", "$from_id", "$recipient_id", "$event_time", "$received_at", "$event_json", "$raw_json");
         using var queueRelay = Command(connection, transaction, WebhookInboxSchema.QueueRelay, "$payload_id", "$phone_number_id", "$now");
+        using var markIndexed = Command(connection, transaction, WebhookInboxSchema.MarkIndexed,
+            "$index_state", "$index_error", "$event_count", "$new", "$duplicates", "$relay_state", "$phone_number_id", "$id");
 
-        // Keys stored earlier in this transaction, so a key repeated within the batch counts as a duplicate too.
+        // Keys stored earlier in this transaction, so a key repeated within the slice counts as a duplicate too.
         var written = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < batch.Count; i++)
+        var i = start;
+        while (i < prepared.Count && (i - start < MinIndexSlice || _queue.Reader.Count == 0))
         {
-            var pending = batch[i];
-            var receivedAt = pending.ReceivedAt.ToUnixTimeMilliseconds();
-
-            // Counting new and redelivered events before the payload row is written means the row (with its body)
-            // is written once, never updated.
-            int fresh = 0, duplicates = 0;
-            foreach (var e in pending.Events)
+            var item = prepared[i++];
+            if (item.Error is not null)
             {
-                if (written.Contains(e.DedupKey))
+                // Kept, with the reason; never indexed again (the body will not change).
+                Set(markIndexed, WebhookInboxSchema.Failed, item.Error, 0, 0, 0, "none", "", item.Id);
+                markIndexed.ExecuteNonQuery();
+                continue;
+            }
+
+            int fresh = 0, duplicates = 0;
+            for (var j = 0; j < item.Events.Count; j++)
+            {
+                var e = item.Events[j];
+                var isNew = false;
+                if (!written.Contains(e.DedupKey))
                 {
-                    duplicates++;
-                    continue;
+                    Set(findEvent, e.DedupKey);
+                    isNew = findEvent.ExecuteScalar() is null;
                 }
 
-                Set(findEvent, e.DedupKey);
-                if (findEvent.ExecuteScalar() is null)
+                if (isNew)
                 {
                     fresh++;
                     written.Add(e.DedupKey);
@@ -430,32 +723,42 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
                 {
                     duplicates++;
                 }
-            }
 
-            // A pure redelivery has nothing new for the app: it is kept for audit but not relayed again.
-            Set(insertPayload, receivedAt, pending.Body, pending.BodySha256, pending.Events.Count, fresh, duplicates,
-                fresh > 0 ? "pending" : "none", pending.PhoneNumberId);
-            var payloadId = (long)insertPayload.ExecuteScalar()!;
-
-            for (var j = 0; j < pending.Events.Count; j++)
-            {
-                var e = pending.Events[j];
-                Set(upsertEvent, payloadId, e.DedupKey, KindNames[(int)e.Kind], e.Field, e.WabaId, e.PhoneNumberId, e.MessageType,
-                    e.Wamid, e.Status, e.From, e.RecipientId, e.Timestamp?.ToUnixTimeSeconds(), receivedAt, pending.EventJson[j], e.RawJson);
+                Set(upsertEvent, item.Id, e.DedupKey, KindNames[(int)e.Kind], e.Field, e.WabaId, e.PhoneNumberId, e.MessageType,
+                    e.Wamid, e.Status, e.From, e.RecipientId, e.Timestamp?.ToUnixTimeSeconds(), item.ReceivedAt, item.EventJson[j], e.RawJson);
                 upsertEvent.ExecuteNonQuery();
             }
 
+            // A pure redelivery has nothing new for the app: it is kept for audit but not relayed again.
             if (fresh > 0)
             {
-                Set(queueRelay, payloadId, pending.PhoneNumberId, receivedAt);
+                Set(queueRelay, item.Id, item.PhoneNumberId, item.ReceivedAt);
                 relayQueued |= queueRelay.ExecuteNonQuery() > 0;
             }
 
-            results[i] = new WebhookAppendResult(payloadId, fresh, duplicates);
+            Set(markIndexed, WebhookInboxSchema.Indexed, null, item.Events.Count, fresh, duplicates, fresh > 0 ? "pending" : "none", item.PhoneNumberId, item.Id);
+            markIndexed.ExecuteNonQuery();
         }
 
         transaction.Commit();
-        return results;
+        for (var k = start; k < i; k++)
+        {
+            if (prepared[k].Error is { } error)
+            {
+                Interlocked.Increment(ref _failedPayloads);
+                WhatsAppLog.WebhookPayloadNotIndexed(_logger, prepared[k].Id, error);
+            }
+        }
+
+        Interlocked.Increment(ref _indexBatches);
+        Interlocked.Exchange(ref _indexedThrough, prepared[i - 1].Id);
+        Interlocked.Exchange(ref _indexProgress, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        if (relayQueued)
+        {
+            RelayQueued?.Invoke();
+        }
+
+        return i;
     }
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)
@@ -488,6 +791,13 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         return (long)command.ExecuteScalar()!;
     }
 
+    private static long? Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command.ExecuteScalar() is long value ? value : null;
+    }
+
     private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
@@ -496,22 +806,42 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         command.ExecuteNonQuery();
     }
 
-    private sealed class PendingAppend(byte[] body, IReadOnlyList<WebhookEvent> events, DateTimeOffset receivedAt)
+    private sealed class PendingAppend(byte[] body, DateTimeOffset receivedAt)
     {
         public byte[] Body { get; } = body;
 
         public string BodySha256 { get; } = Convert.ToHexStringLower(SHA256.HashData(body));
 
-        public IReadOnlyList<WebhookEvent> Events { get; } = events;
-
-        // The raw JSON goes to its own column: escaping it again inside event_json would double its size.
-        public string[] EventJson { get; } = [.. events.Select(e => JsonSerializer.Serialize(e with { RawJson = "" }, WhatsAppJsonContext.Default.WebhookEvent))];
-
-        // Routes the payload's relay deliveries (one conversation queue per target and number): the first number named.
-        public string PhoneNumberId { get; } = events.Select(e => e.PhoneNumberId).FirstOrDefault(p => !string.IsNullOrEmpty(p)) ?? "";
-
         public DateTimeOffset ReceivedAt { get; } = receivedAt;
 
         public TaskCompletionSource<WebhookAppendResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    // A stored payload read back by the indexer, with its events extracted (or why they could not be).
+    private sealed class IndexItem
+    {
+        public IndexItem(long id, long receivedAt, WebhookParseResult parsed)
+        {
+            Id = id;
+            ReceivedAt = receivedAt;
+            Error = parsed.Error;
+            Events = parsed.Events;
+            // The raw JSON goes to its own column: escaping it again inside event_json would double its size.
+            EventJson = [.. Events.Select(e => JsonSerializer.Serialize(e with { RawJson = "" }, WhatsAppJsonContext.Default.WebhookEvent))];
+            // Routes the payload's relay deliveries (one conversation queue per target and number): the first number named.
+            PhoneNumberId = Events.Select(e => e.PhoneNumberId).FirstOrDefault(p => !string.IsNullOrEmpty(p)) ?? "";
+        }
+
+        public long Id { get; }
+
+        public long ReceivedAt { get; }
+
+        public string? Error { get; }
+
+        public IReadOnlyList<WebhookEvent> Events { get; }
+
+        public string[] EventJson { get; }
+
+        public string PhoneNumberId { get; }
     }
 }

@@ -1,7 +1,9 @@
 namespace Evertoken.WhatsApp;
 
-/// <summary>What <see cref="IWebhookInbox.AppendAsync"/> stored.</summary>
+/// <summary>
+/// What <see cref="IWebhookInbox.AppendAsync"/> committed: the payload row. How many of its events were new or
+/// redelivered is known once it is indexed (<see cref="IWebhookInbox.WaitForIndexAsync"/>, then
+/// <see cref="IWebhookInbox.GetPayloadAsync"/>).
+/// </summary>
 /// <param name="PayloadId">The id of the stored payload row (every delivery is kept, duplicates included, for audit).</param>
-/// <param name="NewEvents">Events stored for the first time.</param>
-/// <param name="DuplicateEvents">Events already stored (a redelivery), only counted.</param>
-public sealed record WebhookAppendResult(long PayloadId, int NewEvents, int DuplicateEvents);
+public sealed record WebhookAppendResult(long PayloadId);

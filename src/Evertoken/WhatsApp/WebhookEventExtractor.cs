@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -25,6 +26,65 @@ public static class WebhookEventExtractor
     /// work, for receivers that store the raw body and route on the events. Never throws for bad input.
     /// </summary>
     public static WebhookParseResult ExtractEvents(ReadOnlyMemory<byte> body) => Extract(body, typedPayload: false);
+
+    /// <summary>
+    /// The cheap check a receiver makes before storing a body and answering 200: one forward pass of a
+    /// <see cref="Utf8JsonReader"/> (no allocation, no document) that accepts only complete, valid JSON whose root is
+    /// an object with an <c>entry</c> array of objects, the envelope every webhook has (reference §5.3). The events
+    /// themselves are read later, from the stored body, by the inbox's indexer (<see cref="ExtractEvents"/>).
+    /// Never throws for bad input.
+    /// </summary>
+    /// <param name="body">The UTF-8 body.</param>
+    /// <param name="error">Why the body is refused (for a 400), when it is.</param>
+    /// <returns>True when the body looks like a webhook payload.</returns>
+    public static bool TryValidate(ReadOnlySpan<byte> body, [NotNullWhen(false)] out string? error)
+    {
+        var reader = new Utf8JsonReader(body);
+        var sawEntry = false;
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                error = $"The body must be a JSON object, not {(reader.TokenType == JsonTokenType.None ? "empty" : reader.TokenType.ToString())}.";
+                return false;
+            }
+
+            while (reader.Read())
+            {
+                if (reader.CurrentDepth != 1 || reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals("entry"u8))
+                {
+                    continue;
+                }
+
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartArray)
+                {
+                    error = "The body has no \"entry\" array: it is not a webhook payload.";
+                    return false;
+                }
+
+                sawEntry = true;
+                for (var e = 0; reader.Read() && reader.TokenType != JsonTokenType.EndArray; e++)
+                {
+                    if (reader.TokenType != JsonTokenType.StartObject)
+                    {
+                        error = $"entry[{e}] must be an object.";
+                        return false;
+                    }
+
+                    reader.Skip();
+                }
+            }
+        }
+        catch (JsonException ex)
+        {
+            error = $"The body is not valid JSON: {ex.Message}";
+            return false;
+        }
+
+        error = sawEntry ? null : "The body has no \"entry\" array: it is not a webhook payload.";
+        return sawEntry;
+    }
 
     private static WebhookParseResult Extract(ReadOnlyMemory<byte> body, bool typedPayload)
     {

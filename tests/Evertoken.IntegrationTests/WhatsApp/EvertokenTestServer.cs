@@ -77,7 +77,10 @@ internal sealed class EvertokenTestServer : IAsyncDisposable
         return new EvertokenTestServer(app, new Uri(address.TrimEnd('/') + "/"), dataFolder);
     }
 
-    /// <summary>Posts a webhook body signed with <paramref name="secret"/> (none: unsigned).</summary>
+    /// <summary>
+    /// Posts a webhook body signed with <paramref name="secret"/> (none: unsigned). After a 200, waits (30 s at most)
+    /// until the inbox has indexed what it stored, so the test can read the events: the 200 only promises the payload.
+    /// </summary>
     public async Task<HttpResponseMessage> PostWebhookAsync(byte[] body, string? secret = AppSecret, string? signature = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "webhooks/whatsapp") { Content = new ByteArrayContent(body) };
@@ -87,7 +90,21 @@ internal sealed class EvertokenTestServer : IAsyncDisposable
             request.Headers.Add(WebhookSignature.HeaderName, header);
         }
 
-        return await Anonymous.SendAsync(request, TestContext.Current.CancellationToken);
+        var response = await Anonymous.SendAsync(request, TestContext.Current.CancellationToken);
+        if (response.StatusCode == System.Net.HttpStatusCode.OK)
+        {
+            await WaitForIndexAsync();
+        }
+
+        return response;
+    }
+
+    /// <summary>Waits (30 s at most) until every payload stored so far is indexed.</summary>
+    public async Task WaitForIndexAsync()
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        await Services.GetRequiredService<IWebhookInbox>().WaitForIndexAsync(long.MaxValue, deadline.Token);
     }
 
     /// <summary>Every stored event (all pages), oldest first.</summary>

@@ -233,9 +233,12 @@ public sealed class WebhookRelayTests : IAsyncLifetime
             body = WebhookFixtures.Bytes(fixture);
         }
 
-        var parsed = WebhookEventExtractor.Extract(body);
-        parsed.IsSuccess.ShouldBeTrue();
-        await _inbox.AppendAsync(body, parsed.Events, _time.GetUtcNow(), Ct);
+        WebhookEventExtractor.TryValidate(body, out var error).ShouldBeTrue(error);
+        var appended = await _inbox.AppendAsync(body, _time.GetUtcNow(), Ct);
+        // The relay sees a payload once the indexer has queued its deliveries.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        await _inbox.WaitForIndexAsync(appended.PayloadId, deadline.Token);
     }
 
     private async Task<Receiver> StartReceiverAsync()

@@ -16,14 +16,15 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private SqliteWebhookInbox CreateSut(int maxBatchSize = 256, Func<CancellationToken, ValueTask>? beforeBatch = null, bool synchronousFull = false)
+    private SqliteWebhookInbox CreateSut(int maxBatchSize = 256, Func<CancellationToken, ValueTask>? beforeBatch = null, bool synchronousFull = false,
+        Func<CancellationToken, ValueTask>? beforeIndexBatch = null)
     {
         var inbox = new SqliteWebhookInbox(Options.Create(new WebhookInboxOptions
         {
             DatabasePath = DatabasePath,
             MaxBatchSize = maxBatchSize,
             SynchronousFull = synchronousFull,
-        }), beforeBatch);
+        }), beforeBatch, beforeIndexBatch);
         _inboxes.Add(inbox);
         return inbox;
     }
@@ -43,6 +44,21 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
              "messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"{{{phoneNumberId}}}"},
              "messages":[{"from":"15550001111","id":"wamid.TEST{{{n}}}","timestamp":"{{{1750000000 + n}}}","type":"text","text":{"body":"hello {{{n}}}"}}]}}]}]}
             """));
+
+    // Appends, then waits (with a deadline) until the indexer has stored its events, and returns the payload row.
+    private static async Task<StoredWebhookPayload> AppendIndexedAsync(SqliteWebhookInbox inbox, byte[] body, DateTimeOffset receivedAt)
+    {
+        var appended = await inbox.AppendAsync(body, receivedAt, Ct);
+        await WaitForIndexAsync(inbox, appended.PayloadId);
+        return (await inbox.GetPayloadAsync(appended.PayloadId, Ct)).ShouldNotBeNull();
+    }
+
+    private static async Task WaitForIndexAsync(IWebhookInbox inbox, long payloadId = long.MaxValue)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(30));
+        await inbox.WaitForIndexAsync(payloadId, deadline.Token);
+    }
 
     private static async Task<List<StoredWebhookEvent>> AllEvents(IWebhookInbox inbox, WebhookEventQuery? query = null)
     {
@@ -68,10 +84,9 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
         var inbox = CreateSut();
         var (body, events) = Fixture("webhook.status.failed-131047.json");
 
-        var appended = await inbox.AppendAsync(body, events, T0, Ct);
+        var appended = await inbox.AppendAsync(body, T0, Ct);
+        await WaitForIndexAsync(inbox, appended.PayloadId);
 
-        appended.NewEvents.ShouldBe(1);
-        appended.DuplicateEvents.ShouldBe(0);
         var stored = (await inbox.QueryEventsAsync(new WebhookEventQuery(), Ct)).Events.ShouldHaveSingleItem();
         stored.PayloadId.ShouldBe(appended.PayloadId);
         stored.ReceivedAt.ShouldBe(T0);
@@ -82,6 +97,7 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
         payload.Body.ToArray().ShouldBe(body);
         payload.ReceivedAt.ShouldBe(T0);
         (payload.EventCount, payload.NewEventCount, payload.DuplicateEventCount, payload.RelayState).ShouldBe((1, 1, 0, "pending"));
+        (payload.IndexState, payload.IndexError).ShouldBe(("indexed", (string?)null));
         (await inbox.GetPayloadAsync(appended.PayloadId + 1, Ct)).ShouldBeNull();
     }
 
@@ -100,12 +116,13 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
         ];
         for (var i = 0; i < fixtures.Length; i++)
         {
-            var (body, events) = Fixture(fixtures[i]);
-            await inbox.AppendAsync(body, events, T0.AddMinutes(i), Ct);
+            var (body, _) = Fixture(fixtures[i]);
+            await inbox.AppendAsync(body, T0.AddMinutes(i), Ct);
         }
 
-        var (otherBody, otherEvents) = TextMessage(1, phoneNumberId: "999");
-        await inbox.AppendAsync(otherBody, otherEvents, T0.AddMinutes(10), Ct);
+        var (otherBody, _) = TextMessage(1, phoneNumberId: "999");
+        await inbox.AppendAsync(otherBody, T0.AddMinutes(10), Ct);
+        await WaitForIndexAsync(inbox);
 
         async Task<string[]> Keys(WebhookEventQuery q) => [.. (await AllEvents(inbox, q)).Select(e => e.Event.Wamid ?? e.Event.Field)];
 
@@ -128,10 +145,10 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
         var inbox = CreateSut();
         for (var i = 0; i < 7; i++)
         {
-            var (body, events) = TextMessage(i);
-            await inbox.AppendAsync(body, events, T0, Ct);
+            await inbox.AppendAsync(TextMessage(i).Body, T0, Ct);
         }
 
+        await WaitForIndexAsync(inbox);
         var first = await inbox.QueryEventsAsync(new WebhookEventQuery { Limit = 3 }, Ct);
         var second = await inbox.QueryEventsAsync(new WebhookEventQuery { Limit = 3, After = first.NextAfter }, Ct);
         var third = await inbox.QueryEventsAsync(new WebhookEventQuery { Limit = 3, After = second.NextAfter }, Ct);
@@ -146,33 +163,32 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
     public async Task A_redelivered_payload_is_kept_for_audit_but_its_events_are_only_counted_as_duplicates()
     {
         var inbox = CreateSut();
-        var (body, events) = Fixture("webhook.message.text-message.json");
+        var (body, _) = Fixture("webhook.message.text-message.json");
 
-        var first = await inbox.AppendAsync(body, events, T0, Ct);
-        var again = await inbox.AppendAsync(body, events, T0.AddMinutes(5), Ct);
+        var first = await AppendIndexedAsync(inbox, body, T0);
+        var again = await AppendIndexedAsync(inbox, body, T0.AddMinutes(5));
 
-        first.NewEvents.ShouldBe(1);
-        (again.NewEvents, again.DuplicateEvents).ShouldBe((0, 1));
-        again.PayloadId.ShouldNotBe(first.PayloadId);
+        (first.NewEventCount, first.DuplicateEventCount).ShouldBe((1, 0));
+        again.Id.ShouldNotBe(first.Id);
         var stored = (await AllEvents(inbox)).ShouldHaveSingleItem();
-        stored.PayloadId.ShouldBe(first.PayloadId);
+        stored.PayloadId.ShouldBe(first.Id);
         stored.DuplicateCount.ShouldBe(1);
-        var redelivery = (await inbox.GetPayloadAsync(again.PayloadId, Ct))!;
-        (redelivery.NewEventCount, redelivery.DuplicateEventCount, redelivery.RelayState).ShouldBe((0, 1, "none"));
+        (again.NewEventCount, again.DuplicateEventCount, again.RelayState, again.IndexState).ShouldBe((0, 1, "none", "indexed"));
+        again.Body.ToArray().ShouldBe(body);
     }
 
     [Fact]
     public async Task Statuses_of_one_message_are_distinct_events_but_each_status_is_stored_once()
     {
         var inbox = CreateSut();
-        var (sentBody, sent) = Fixture("webhook.status.sent-cbp-with-conversation.json");
-        var (readBody, read) = Fixture("webhook.status.read.json");
+        var (sentBody, _) = Fixture("webhook.status.sent-cbp-with-conversation.json");
+        var (readBody, _) = Fixture("webhook.status.read.json");
 
-        await inbox.AppendAsync(sentBody, sent, T0, Ct);
-        await inbox.AppendAsync(readBody, read, T0, Ct);
-        var duplicate = await inbox.AppendAsync(readBody, read, T0, Ct);
+        await inbox.AppendAsync(sentBody, T0, Ct);
+        await inbox.AppendAsync(readBody, T0, Ct);
+        var duplicate = await AppendIndexedAsync(inbox, readBody, T0);
 
-        duplicate.DuplicateEvents.ShouldBe(1);
+        duplicate.DuplicateEventCount.ShouldBe(1);
         (await AllEvents(inbox)).Select(e => e.Event.Status).ShouldBe(["sent", "read"]);
     }
 
@@ -186,17 +202,18 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
         var payloads = Enumerable.Range(0, count).Select(i => TextMessage(i)).ToList();
 
         // Every append is queued while the writer waits at the gate, so batching does not depend on timing.
-        var appends = payloads.Select(p => Task.Run(() => inbox.AppendAsync(p.Body, p.Events, T0, Ct), Ct)).ToList();
+        var appends = payloads.Select(p => Task.Run(() => inbox.AppendAsync(p.Body, T0, Ct), Ct)).ToList();
         await WaitUntil(() => inbox.QueuedAppends == count);
         gate.SetResult();
         var results = await Task.WhenAll(appends);
 
-        results.Sum(r => r.NewEvents).ShouldBe(count);
         results.Select(r => r.PayloadId).Distinct().Count().ShouldBe(count);
         inbox.CommittedAppends.ShouldBe(count);
         inbox.CommittedBatches.ShouldBe((count + 255) / 256);
         ((double)inbox.CommittedAppends / inbox.CommittedBatches).ShouldBeGreaterThan(1);
 
+        await WaitForIndexAsync(inbox);
+        inbox.IndexBatches.ShouldBeLessThan(count);
         var stored = await AllEvents(inbox);
         stored.Select(e => e.Event.Wamid).Order(StringComparer.Ordinal)
             .ShouldBe(Enumerable.Range(0, count).Select(i => $"wamid.TEST{i}").Order(StringComparer.Ordinal));
@@ -216,10 +233,12 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
         var inbox = CreateSut(maxBatchSize: 64);
         var payloads = Enumerable.Range(0, count).Select(i => TextMessage(i % 250)).ToList();
 
-        var results = await Task.WhenAll(payloads.Select(p => Task.Run(() => inbox.AppendAsync(p.Body, p.Events, T0, Ct), Ct)));
+        var results = await Task.WhenAll(payloads.Select(p => Task.Run(() => inbox.AppendAsync(p.Body, T0, Ct), Ct)));
+        await WaitForIndexAsync(inbox);
 
-        results.Sum(r => r.NewEvents).ShouldBe(250);
-        results.Sum(r => r.DuplicateEvents).ShouldBe(250);
+        var rows = await Task.WhenAll(results.Select(r => inbox.GetPayloadAsync(r.PayloadId, Ct)));
+        rows.Sum(r => r!.NewEventCount).ShouldBe(250);
+        rows.Sum(r => r!.DuplicateEventCount).ShouldBe(250);
         inbox.CommittedAppends.ShouldBe(count);
         (await AllEvents(inbox)).Select(e => e.Event.Wamid).Distinct().Count().ShouldBe(250);
         (await AllEvents(inbox)).Sum(e => e.DuplicateCount).ShouldBe(250);
@@ -241,9 +260,10 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
             await command.ExecuteNonQueryAsync(Ct);
         }
 
-        var (body, events) = Fixture("webhook.message.text-message.json");
-        var first = await inbox.AppendAsync(body, events, T0, Ct);
-        await inbox.AppendAsync(body, events, T0, Ct);
+        var (body, _) = Fixture("webhook.message.text-message.json");
+        var first = await inbox.AppendAsync(body, T0, Ct);
+        await inbox.AppendAsync(body, T0, Ct);
+        await WaitForIndexAsync(inbox);
 
         await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
         {
@@ -263,9 +283,9 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
         var inbox = CreateSut();
         await inbox.InitializeAsync(Ct);
         await inbox.DisposeAsync();
-        var (body, events) = TextMessage(1);
+        var (body, _) = TextMessage(1);
 
-        await Should.ThrowAsync<ObjectDisposedException>(() => inbox.AppendAsync(body, events, T0, Ct));
+        await Should.ThrowAsync<ObjectDisposedException>(() => inbox.AppendAsync(body, T0, Ct));
     }
 
     [Fact]
@@ -275,6 +295,114 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
             new SqliteWebhookInbox(Options.Create(new WebhookInboxOptions { DatabasePath = " ", MaxBatchSize = 0 })));
 
         ex.Failures.Count().ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task A_payload_is_committed_before_indexing_and_a_restart_indexes_what_the_last_run_left_unindexed()
+    {
+        // The indexer is stopped at its gate for this whole run, as if the process died before it got to work.
+        var never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var inbox = CreateSut(beforeIndexBatch: ct => new ValueTask(never.Task.WaitAsync(ct)));
+        await inbox.InitializeAsync(Ct);
+        await InsertRelayTargetAsync();
+        var (known, _) = TextMessage(1);
+        var appended = new List<WebhookAppendResult>();
+        foreach (var body in new[] { known, TextMessage(2).Body, known, TextMessage(3).Body })
+        {
+            appended.Add(await inbox.AppendAsync(body, T0, Ct));
+        }
+
+        // Committed and readable as payloads, but the stopped indexer has stored no event and queued no delivery.
+        var unindexed = (await inbox.GetPayloadAsync(appended[0].PayloadId, Ct)).ShouldNotBeNull();
+        (unindexed.IndexState, unindexed.EventCount, unindexed.RelayState).ShouldBe(("unindexed", 0, "none"));
+        unindexed.Body.ToArray().ShouldBe(known);
+        (await AllEvents(inbox)).ShouldBeEmpty();
+        (await inbox.GetLastEventIdAsync(Ct)).ShouldBeNull();
+        (await PendingDeliveriesAsync()).ShouldBe(0);
+        await Should.ThrowAsync<OperationCanceledException>(() => inbox.WaitForIndexAsync(appended[0].PayloadId, new CancellationToken(canceled: true)));
+
+        await inbox.DisposeAsync();
+        var restarted = CreateSut();
+        await WaitForIndexAsync(restarted);
+
+        (await AllEvents(restarted)).Select(e => (e.Event.Wamid, e.PayloadId, e.DuplicateCount))
+            .ShouldBe([("wamid.TEST1", appended[0].PayloadId, 1), ("wamid.TEST2", appended[1].PayloadId, 0), ("wamid.TEST3", appended[3].PayloadId, 0)]);
+        var rows = await Task.WhenAll(appended.Select(a => restarted.GetPayloadAsync(a.PayloadId, Ct)));
+        rows.Select(r => (r!.IndexState, r.NewEventCount, r.DuplicateEventCount, r.RelayState))
+            .ShouldBe([("indexed", 1, 0, "pending"), ("indexed", 1, 0, "pending"), ("indexed", 0, 1, "none"), ("indexed", 1, 0, "pending")]);
+        (await PendingDeliveriesAsync()).ShouldBe(3);
+
+        // Indexed exactly once: a third start finds nothing left to do.
+        await restarted.DisposeAsync();
+        var third = CreateSut();
+        await WaitForIndexAsync(third);
+        (await AllEvents(third)).Sum(e => e.DuplicateCount).ShouldBe(1);
+        (await PendingDeliveriesAsync()).ShouldBe(3);
+        third.IndexBatches.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_body_whose_events_cannot_be_read_is_kept_marked_failed_and_counted_without_holding_up_the_next()
+    {
+        var inbox = CreateSut();
+        var broken = Encoding.UTF8.GetBytes("""{"object":"whatsapp_business_account","entry":[{"id":"1","changes":"not-an-array"}]}""");
+        var (good, _) = TextMessage(7);
+
+        var failed = await AppendIndexedAsync(inbox, broken, T0);
+        var indexed = await AppendIndexedAsync(inbox, good, T0);
+
+        (failed.IndexState, failed.EventCount, failed.RelayState).ShouldBe(("failed", 0, "none"));
+        failed.IndexError.ShouldNotBeNull().ShouldContain("changes");
+        failed.Body.ToArray().ShouldBe(broken);
+        indexed.IndexState.ShouldBe("indexed");
+        (await AllEvents(inbox)).ShouldHaveSingleItem().Event.Wamid.ShouldBe("wamid.TEST7");
+        inbox.FailedPayloads.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_version_2_file_is_upgraded_with_its_payloads_counted_as_indexed()
+    {
+        var inbox = CreateSut();
+        var before = await AppendIndexedAsync(inbox, TextMessage(1).Body, T0);
+        await inbox.DisposeAsync();
+        // What a version 2 file looks like: no index state.
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                DROP INDEX ix_webhook_payloads_unindexed;
+                ALTER TABLE webhook_payloads DROP COLUMN index_error;
+                ALTER TABLE webhook_payloads DROP COLUMN index_state;
+                PRAGMA user_version=2;
+                """;
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        var upgraded = CreateSut();
+        var after = await AppendIndexedAsync(upgraded, TextMessage(2).Body, T0);
+
+        (await upgraded.GetPayloadAsync(before.Id, Ct))!.IndexState.ShouldBe("indexed");
+        after.IndexState.ShouldBe("indexed");
+        (await AllEvents(upgraded)).Count.ShouldBe(2);
+    }
+
+    private async Task InsertRelayTargetAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO webhook_relay_targets (name, url, enabled, created_at) VALUES ('app', 'https://app.example/hook', 1, 0);";
+        await command.ExecuteNonQueryAsync(Ct);
+    }
+
+    private async Task<long> PendingDeliveriesAsync()
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM webhook_relay_deliveries WHERE state = 'pending';";
+        return (long)(await command.ExecuteScalarAsync(Ct))!;
     }
 
     private static async Task WaitUntil(Func<bool> condition)

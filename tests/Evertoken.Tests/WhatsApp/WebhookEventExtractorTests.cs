@@ -206,4 +206,38 @@ public class WebhookEventExtractorTests
     {
         WebhookEventExtractor.Extract(WhatsAppFixtures.Bytes(VerificationRequest)).IsSuccess.ShouldBeFalse();
     }
+
+    [Theory]
+    [MemberData(nameof(Payloads))]
+    public void The_cheap_check_accepts_every_webhook_fixture(string name)
+    {
+        WebhookEventExtractor.TryValidate(WhatsAppFixtures.Bytes(name), out var error).ShouldBeTrue(error);
+        error.ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData("", "not valid JSON")]
+    [InlineData("{\"object\":", "not valid JSON")]
+    [InlineData("{\"entry\":[{\"id\":\"1\"}]", "not valid JSON")]
+    [InlineData("{\"entry\":[]} trailing", "not valid JSON")]
+    [InlineData("hub.mode=subscribe", "not valid JSON")]
+    [InlineData("[1,2]", "must be a JSON object")]
+    [InlineData("{\"object\":\"whatsapp_business_account\"}", "no \"entry\" array")]
+    [InlineData("{\"hello\":{\"entry\":[]}}", "no \"entry\" array")]
+    [InlineData("{\"entry\":{}}", "no \"entry\" array")]
+    [InlineData("{\"entry\":[{},1]}", "entry[1] must be an object")]
+    public void The_cheap_check_refuses_what_is_not_a_complete_webhook_envelope(string body, string error)
+    {
+        WebhookEventExtractor.TryValidate(Encoding.UTF8.GetBytes(body), out var problem).ShouldBeFalse();
+
+        problem.ShouldNotBeNull().ShouldContain(error);
+        // Whatever the cheap check refuses, the full extraction refuses too.
+        WebhookEventExtractor.Extract(Encoding.UTF8.GetBytes(body)).IsSuccess.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void The_cheap_check_refuses_the_verification_request_fixture()
+    {
+        WebhookEventExtractor.TryValidate(WhatsAppFixtures.Bytes(VerificationRequest), out _).ShouldBeFalse();
+    }
 }

@@ -59,6 +59,8 @@ internal sealed class WebhookEventDispatcher(
         {
             try
             {
+                // Payloads stored so far are indexed first, so their events are in the page.
+                await inbox.WaitForIndexAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
                 var page = await inbox.QueryEventsAsync(new WebhookEventQuery { After = cursor, Limit = PageSize }, stoppingToken).ConfigureAwait(false);
                 foreach (var stored in page.Events)
                 {

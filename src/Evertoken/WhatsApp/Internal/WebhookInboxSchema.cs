@@ -7,10 +7,23 @@ namespace Evertoken.WhatsApp.Internal;
 /// Version 2 added the payload's phone number, the targets' phone number filter, the deliveries' lease, and keeps an
 /// event's raw JSON in its own column (as is, not escaped again inside event_json), and dropped the two indexes no
 /// query used (payload body hash, event payload id): each index costs the single writer on every append.
+/// Version 3 splits an append in two stages: the receiver's commit writes only the payload row (<c>index_state</c>
+/// <c>unindexed</c>); the indexer later extracts its events, upserts them, queues the relay deliveries and sets
+/// <c>indexed</c> (or <c>failed</c> with <c>index_error</c> when the body's events cannot be read) in one transaction.
+/// A partial index holds only the unindexed rows: the indexer's queue, found again after a crash.
 /// </summary>
 internal static class WebhookInboxSchema
 {
-    public const int Version = 2;
+    public const int Version = 3;
+
+    /// <summary>The payload is stored, its events not yet extracted.</summary>
+    public const string Unindexed = "unindexed";
+
+    /// <summary>Its events are stored (or counted as duplicates) and its relay deliveries queued.</summary>
+    public const string Indexed = "indexed";
+
+    /// <summary>Its events could not be read; the payload is kept with the reason in <c>index_error</c>.</summary>
+    public const string Failed = "failed";
 
     // Applied in order to a version 1 file before Create (which then only adds what is missing).
     public static readonly string[] UpgradeFrom1 =
@@ -25,6 +38,13 @@ internal static class WebhookInboxSchema
         "DROP INDEX IF EXISTS ix_webhook_events_payload;",
     ];
 
+    // Applied to a version 1 or 2 file (after UpgradeFrom1) before Create: its payloads were indexed when stored.
+    public static readonly string[] UpgradeFrom2 =
+    [
+        "ALTER TABLE webhook_payloads ADD COLUMN index_state TEXT NOT NULL DEFAULT 'indexed';",
+        "ALTER TABLE webhook_payloads ADD COLUMN index_error TEXT;",
+    ];
+
     public const string Create = """
         CREATE TABLE IF NOT EXISTS webhook_payloads (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -35,9 +55,12 @@ internal static class WebhookInboxSchema
             new_event_count INTEGER NOT NULL DEFAULT 0,
             duplicate_event_count INTEGER NOT NULL DEFAULT 0,
             phone_number_id TEXT NOT NULL DEFAULT '',
-            relay_state TEXT NOT NULL DEFAULT 'none' CHECK (relay_state IN ('none', 'pending', 'delivered', 'dead'))
+            relay_state TEXT NOT NULL DEFAULT 'none' CHECK (relay_state IN ('none', 'pending', 'delivered', 'dead')),
+            index_state TEXT NOT NULL DEFAULT 'unindexed',
+            index_error TEXT
         );
         CREATE INDEX IF NOT EXISTS ix_webhook_payloads_received_at ON webhook_payloads (received_at);
+        CREATE INDEX IF NOT EXISTS ix_webhook_payloads_unindexed ON webhook_payloads (id) WHERE index_state = 'unindexed';
 
         CREATE TABLE IF NOT EXISTS webhook_events (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -93,10 +116,27 @@ internal static class WebhookInboxSchema
         CREATE INDEX IF NOT EXISTS ix_webhook_relay_queue ON webhook_relay_deliveries (state, target_id, phone_number_id, id);
         """;
 
+    // Stage 1, before the 200: the raw payload only. Its counts, number and relay state are set by the indexer.
     public const string InsertPayload = """
-        INSERT INTO webhook_payloads (received_at, body, body_sha256, event_count, new_event_count, duplicate_event_count, relay_state, phone_number_id)
-        VALUES ($received_at, $body, $body_sha256, $event_count, $new, $duplicates, $relay_state, $phone_number_id)
+        INSERT INTO webhook_payloads (received_at, body, body_sha256, event_count, index_state)
+        VALUES ($received_at, $body, $body_sha256, 0, 'unindexed')
         RETURNING id;
+        """;
+
+    // Stage 2's queue, oldest first (the partial index serves it), past those already handed to the writer.
+    public const string SelectUnindexed = """
+        SELECT id, received_at, body FROM webhook_payloads WHERE index_state = 'unindexed' AND id > $after ORDER BY id LIMIT $limit;
+        """;
+
+    public const string FirstUnindexed = "SELECT MIN(id) FROM webhook_payloads WHERE index_state = 'unindexed';";
+
+    public const string LastPayload = "SELECT MAX(id) FROM webhook_payloads;";
+
+    // Stage 2, in the transaction that upserted the payload's events.
+    public const string MarkIndexed = """
+        UPDATE webhook_payloads SET index_state = $index_state, index_error = $index_error, event_count = $event_count,
+            new_event_count = $new, duplicate_event_count = $duplicates, relay_state = $relay_state, phone_number_id = $phone_number_id
+        WHERE id = $id;
         """;
 
     public const string FindEvent = "SELECT 1 FROM webhook_events WHERE dedup_key = $dedup_key;";

@@ -79,16 +79,16 @@ internal static class WebhookReceiver
             }
         }
 
-        var parsed = WebhookEventExtractor.ExtractEvents(body);
-        if (!parsed.IsSuccess)
+        // A cheap envelope check only; the inbox extracts the events from the stored body after the commit.
+        if (!WebhookEventExtractor.TryValidate(body, out var invalid))
         {
-            return Problem(StatusCodes.Status400BadRequest, "Not a webhook payload", parsed.Error);
+            return Problem(StatusCodes.Status400BadRequest, "Not a webhook payload", invalid);
         }
 
         // Stored (committed) before Meta gets its 200: from here a crash cannot lose this payload.
         var inbox = services.GetRequiredService<IWebhookInbox>();
         var time = services.GetRequiredService<TimeProvider>();
-        await inbox.AppendAsync(body, parsed.Events, time.GetUtcNow(), http.RequestAborted).ConfigureAwait(false);
+        await inbox.AppendAsync(body, time.GetUtcNow(), http.RequestAborted).ConfigureAwait(false);
         services.GetService<WebhookEventDispatcher>()?.Wake();
         return Results.Ok();
     }

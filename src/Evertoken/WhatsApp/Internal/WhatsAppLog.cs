@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Evertoken.WhatsApp.Internal;
 
-/// <summary>Source-generated log messages of the WhatsApp sender and the webhook relay. Never a token or a secret.</summary>
+/// <summary>Source-generated log messages of the WhatsApp sender, the webhook inbox and the webhook relay. Never a token or a secret.</summary>
 internal static partial class WhatsAppLog
 {
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Meta rejected token {TokenName} version {Version} (code {Code}, subcode {Subcode}); refreshing it once and retrying")]
@@ -25,4 +25,10 @@ internal static partial class WhatsAppLog
 
     [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "Webhook relay target {Target} has no Secret nor MetaSecret: its receiver cannot verify where the payloads come from")]
     public static partial void RelayTargetUnsigned(ILogger logger, string target);
+
+    [LoggerMessage(EventId = 4020, Level = LogLevel.Warning, Message = "Webhook payload {PayloadId} is kept but its events could not be read (marked failed): {Error}")]
+    public static partial void WebhookPayloadNotIndexed(ILogger logger, long payloadId, string error);
+
+    [LoggerMessage(EventId = 4021, Level = LogLevel.Error, Message = "Webhook inbox indexing failed; nothing of the batch was committed, retrying in {Backoff}")]
+    public static partial void InboxIndexerFailed(ILogger logger, TimeSpan backoff, Exception exception);
 }
