@@ -14,11 +14,13 @@ public static class ServerEndpointExtensions
         // authentication or authorization middleware, no dashboard.
         app.UseGraphProxy();
         app.UseExceptionHandler();
-        // Meta's webhook callback is anonymous and answers its own problems: it skips status code pages and the
-        // authentication and authorization middleware (which would otherwise run the key scheme on every delivery).
+        // Meta's webhook callback is anonymous and answers its own problems: no status code pages. (Authentication
+        // stays on the main pipeline: called inside a branch, WebApplication would add it again ahead of everything,
+        // the proxy branch included. Without an Authorization header the key scheme returns at once.)
         app.UseWhen(NotWebhookReceiver, branch => branch.UseStatusCodePages());
         app.UseRouting();
-        app.UseWhen(NotWebhookReceiver, branch => branch.UseAuthentication().UseAuthorization());
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapOpenApi("/openapi/v1.json");
         app.MapOperations();
         app.MapTokensApi();
