@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The Graph proxy benchmark: wrk against the upstream directly, the Evertoken proxy, bare YARP and nginx, all on
 # loopback in one run, plus a fixed-rate latency run, token reads and TokenKeeper.GetAsync. Prints a table.
-#   bash bench/run-proxy.sh [--duration 10] [--warmup 2] [--threads 2] [--connections 32] [--rate 1000]
-# Installs wrk and nginx-light with apt-get when missing. The run itself takes about two minutes (after the build).
+#   bash bench/run-proxy.sh [--duration 10] [--warmup 8] [--threads 2] [--connections 32] [--rate 1000]
+# Installs wrk and nginx-light with apt-get when missing. The run itself takes about four minutes (after the build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

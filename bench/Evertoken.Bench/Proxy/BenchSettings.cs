@@ -8,8 +8,12 @@ internal sealed record BenchSettings
     /// <summary>Seconds of each measured wrk run. Default 10.</summary>
     public int Duration { get; init; } = 10;
 
-    /// <summary>Seconds of the unmeasured wrk run before each target (JIT, pools). Default 2.</summary>
-    public int Warmup { get; init; } = 2;
+    /// <summary>
+    /// Seconds of the unmeasured wrk run before each target (JIT, pools). Default 8: .NET's tiered compilation with
+    /// dynamic PGO takes seconds of load to reach its final code; a 2-second warm-up measured half-compiled servers
+    /// (bare YARP's CPU per request fell from ~150 to ~60 µs between its first and third run).
+    /// </summary>
+    public int Warmup { get; init; } = 8;
 
     /// <summary>wrk threads. Default 2 (a 2-core box).</summary>
     public int Threads { get; init; } = 2;

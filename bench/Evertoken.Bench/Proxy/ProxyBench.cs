@@ -14,7 +14,7 @@ namespace Evertoken.Bench.Proxy;
 internal static class ProxyBench
 {
     /// <summary>
-    /// <c>proxy [--duration 10] [--warmup 2] [--threads 2] [--connections 32] [--rate 1000]</c> runs the bench;
+    /// <c>proxy [--duration 10] [--warmup 8] [--threads 2] [--connections 32] [--rate 1000]</c> runs the bench;
     /// <c>proxy --serve-upstream | --serve-evertoken URL | --serve-yarp URL</c> is one of its child servers.
     /// </summary>
     public static async Task<int> MainAsync(string[] args) => args switch
@@ -89,8 +89,10 @@ internal static class ProxyBench
             }
 
             // Fixed rate: the added latency of the proxy at a realistic load, not at saturation.
+            var directTarget = targets[0];
             var evertokenTarget = targets[1];
             var yarpTarget = targets[2];
+            rows.Add(await FixedRateAsync("upstream direct", upstream, directTarget.Url, settings, null));
             rows.Add(await FixedRateAsync("Evertoken proxy", evertoken, evertokenTarget.Url, settings, evertokenTarget.Key));
             rows.Add(await FixedRateAsync("bare YARP", yarp, yarpTarget.Url, settings, null));
 
@@ -204,12 +206,16 @@ internal static class ProxyBench
         Ratio("Evertoken / bare YARP", Find("throughput", "Evertoken proxy"), Find("throughput", "bare YARP"));
         Ratio("Evertoken, OTel off / bare YARP", Find("throughput", "Evertoken proxy, OTel off"), Find("throughput", "bare YARP"));
         Ratio("Evertoken / nginx", Find("throughput", "Evertoken proxy"), Find("throughput", "nginx"));
+        Ratio("bare YARP / nginx", Find("throughput", "bare YARP"), Find("throughput", "nginx"));
         Ratio("Evertoken / upstream direct", Find("throughput", "Evertoken proxy"), Find("throughput", "upstream direct"));
         Ratio("token reads / plain JSON", Find("token reads", "GET /v1/tokens/{name}/value"), Find("token reads", "plain Kestrel JSON"));
         var fixedRun = $"fixed {settings.Rate}/s";
-        if (Find(fixedRun, "Evertoken proxy") is { } e && Find(fixedRun, "bare YARP") is { } y)
+        foreach (var baseline in new[] { "upstream direct", "bare YARP" })
         {
-            Console.WriteLine($"{"added latency at " + settings.Rate + "/s vs YARP",-34} p50 {F(e.Result.P50Ms - y.Result.P50Ms, "+0.00;-0.00")} ms   p99 {F(e.Result.P99Ms - y.Result.P99Ms, "+0.00;-0.00")} ms");
+            if (Find(fixedRun, "Evertoken proxy") is { } e && Find(fixedRun, baseline) is { } b)
+            {
+                Console.WriteLine($"{"added latency at " + settings.Rate + "/s vs " + baseline,-34} p50 {F(e.Result.P50Ms - b.Result.P50Ms, "+0.00;-0.00")} ms   p99 {F(e.Result.P99Ms - b.Result.P99Ms, "+0.00;-0.00")} ms");
+            }
         }
 
         Console.WriteLine($"{"TokenKeeper.GetAsync / dictionary",-34} {F(keeperRate / dictionaryRate)}x");

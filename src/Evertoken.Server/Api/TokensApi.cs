@@ -1,5 +1,6 @@
 using Evertoken.Hosting;
 using Evertoken.Server.Auth;
+using Evertoken.Server.Hosting;
 using Evertoken.Sinks;
 using Evertoken.Storage;
 using Evertoken.Tokens;
@@ -168,7 +169,7 @@ public static class TokensApi
         return true;
     }
 
-    private static async Task<Results<Ok<TokenValueView>, NotFound<ProblemDetails>, ForbidHttpResult>> ValueAsync(string name, ITokenStore store, ITokenKeeper keeper, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<Ok<TokenValueView>, NotFound<ProblemDetails>, ForbidHttpResult>> ValueAsync(string name, AuditWriter audit, ITokenKeeper keeper, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
     {
         if (!user.MayUseToken(name))
         {
@@ -185,7 +186,8 @@ public static class TokensApi
             return NotFound(name);
         }
 
-        await store.AppendAuditAsync(new AuditEntry { At = time.GetUtcNow(), Action = "token.read", Actor = user.Actor(), TokenName = name, Detail = $"version {current.Version} {current.Fingerprint}" }, ct);
+        // Queued, committed in a batch behind the answer: a read costs no SQLite commit of its own.
+        await audit.AppendAsync(new AuditEntry { At = time.GetUtcNow(), Action = "token.read", Actor = user.Actor(), TokenName = name, Detail = $"version {current.Version} {current.Fingerprint}" }, ct);
         return TypedResults.Ok(new TokenValueView(name, current.Version, current.Value, current.ExpiresAt, current.Proof));
     }
 

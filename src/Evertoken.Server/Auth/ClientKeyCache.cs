@@ -1,33 +1,119 @@
+using System.Buffers;
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using Evertoken.Storage;
 
 namespace Evertoken.Server.Auth;
 
 /// <summary>
 /// Client keys by id, read from the store once and then served from memory (the proxy checks a key on every call).
-/// Revocations through the API update the cache at once.
+/// A cached key keeps its secret hash as bytes, so checking a presented key allocates nothing: parse as spans,
+/// SHA-256 into the stack, compare in constant time. Revocations through the API update the cache at once.
 /// </summary>
 public sealed class ClientKeyCache(IClientKeyStore store)
 {
-    private readonly ConcurrentDictionary<string, ClientKey?> _keys = new(StringComparer.Ordinal);
+    // SHA-256 of a secret; the secret part of a key is 43 base64url characters, anything far longer is not a key.
+    private const int HashBytes = 32;
+    private const int MaxSecretChars = 256;
+
+    private readonly ConcurrentDictionary<string, Entry> _keys = new(StringComparer.Ordinal);
 
     /// <summary>Finds the key a presented string belongs to, if its secret matches and it is not revoked.</summary>
     public async ValueTask<ClientKey?> AuthenticateAsync(string presented, CancellationToken cancellationToken)
     {
-        if (!ClientKeySecret.TryParse(presented, out var id, out var secret))
+        if (TryAuthenticateCached(presented, out var cached))
+        {
+            return cached;
+        }
+
+        if (!ClientKeySecret.TryParse(presented, out var id, out _))
         {
             return null;
         }
 
-        if (!_keys.TryGetValue(id, out var key))
+        var key = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        _keys[id] = new Entry(key);
+        return TryAuthenticateCached(presented, out cached) ? cached : null;
+    }
+
+    /// <summary>
+    /// Checks a presented key against the cache without allocating. True when the answer is known: then
+    /// <paramref name="key"/> is the live key whose secret matches, or null (malformed, unknown, wrong secret, revoked).
+    /// False when the key's id is not cached yet: call <see cref="AuthenticateAsync"/>.
+    /// </summary>
+    public bool TryAuthenticateCached(ReadOnlySpan<char> presented, out ClientKey? key)
+    {
+        key = null;
+        if (!TrySplit(presented, out var id, out var secret))
         {
-            key = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
-            _keys[id] = key;
+            return true;
         }
 
-        return key is { RevokedAt: null } && ClientKeySecret.Matches(secret, key.SecretHash) ? key : null;
+        if (!_keys.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(id, out var entry))
+        {
+            return false;
+        }
+
+        if (entry.Key is { RevokedAt: null } live && entry.Hash is { } expected && SecretMatches(secret, expected))
+        {
+            key = live;
+        }
+
+        return true;
     }
 
     /// <summary>Forgets a key (after it changed in the store).</summary>
     public void Forget(string id) => _keys.TryRemove(id, out _);
+
+    private static bool TrySplit(ReadOnlySpan<char> presented, out ReadOnlySpan<char> id, out ReadOnlySpan<char> secret)
+    {
+        id = secret = default;
+        if (!presented.StartsWith(ClientKeySecret.Prefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        // Same shape as ClientKeySecret.TryParse: etk_{id}_{secret}, both parts non-empty.
+        var rest = presented[ClientKeySecret.Prefix.Length..];
+        var underscore = rest.IndexOf('_');
+        if (underscore <= 0 || underscore == rest.Length - 1)
+        {
+            return false;
+        }
+
+        id = rest[..underscore];
+        secret = rest[(underscore + 1)..];
+        return true;
+    }
+
+    private static bool SecretMatches(ReadOnlySpan<char> secret, byte[] expected)
+    {
+        if (secret.Length > MaxSecretChars)
+        {
+            return false;
+        }
+
+        Span<byte> utf8 = stackalloc byte[MaxSecretChars * 3];
+        var length = Encoding.UTF8.GetBytes(secret, utf8);
+        Span<byte> hash = stackalloc byte[HashBytes];
+        SHA256.HashData(utf8[..length], hash);
+        return CryptographicOperations.FixedTimeEquals(hash, expected);
+    }
+
+    /// <summary>A cached lookup: the key (null when the id is unknown) and its stored hash decoded once.</summary>
+    private sealed class Entry(ClientKey? key)
+    {
+        public ClientKey? Key { get; } = key;
+
+        public byte[]? Hash { get; } = Decode(key?.SecretHash);
+
+        private static byte[]? Decode(string? hex)
+        {
+            var bytes = new byte[HashBytes];
+            return hex is { Length: HashBytes * 2 } && Convert.FromHexString(hex, bytes, out _, out var written) == OperationStatus.Done && written == HashBytes
+                ? bytes
+                : null;
+        }
+    }
 }

@@ -49,6 +49,8 @@ public static class ServerServiceExtensions
         });
         services.AddHostedService(sp => new FirstRunAnnouncer(sp.GetRequiredService<AdminCredentials>(), settings.Announce ?? Console.Out));
         services.AddHostedService<TokenExpiryGauge>();
+        services.TryAddSingleton<AuditWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditWriter>());
 
         services.AddAuthentication(EvertokenAuth.KeyScheme)
             .AddScheme<AuthenticationSchemeOptions, KeyAuthenticationHandler>(EvertokenAuth.KeyScheme, null)
@@ -74,8 +76,10 @@ public static class ServerServiceExtensions
 
         services.AddGraphProxy(configuration);
         // The forwarder logs each upstream URL (with our appsecret_proof) at Information, and request-start logs carry
-        // the query an app may still put its old access_token in.
-        services.AddLogging(b => b.AddFilter("Yarp", LogLevel.Warning).AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
+        // the query an app may still put its old access_token in. Hosting diagnostics are off altogether: while that
+        // category is enabled at any level, ASP.NET Core starts an Activity and a log scope for every request (a
+        // startup failure still surfaces as the exception StartAsync throws).
+        services.AddLogging(b => b.AddFilter("Yarp", LogLevel.Warning).AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None));
         services.AddProblemDetails();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o =>

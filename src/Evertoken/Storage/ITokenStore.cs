@@ -61,6 +61,19 @@ public interface ITokenStore
     /// <summary>Appends to the audit log.</summary>
     Task AppendAuditAsync(AuditEntry entry, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Appends several entries to the audit log, in order. A store that can commits them in one transaction (all or
+    /// none); the default appends them one by one.
+    /// </summary>
+    async Task AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        foreach (var entry in entries)
+        {
+            await AppendAuditAsync(entry, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The newest audit entries first.</summary>
     Task<IReadOnlyList<AuditEntry>> ListAuditAsync(int limit = 100, string? tokenName = null, CancellationToken cancellationToken = default);
 

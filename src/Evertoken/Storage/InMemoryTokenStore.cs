@@ -221,6 +221,27 @@ public sealed class InMemoryTokenStore : ITokenStore
     }
 
     /// <inheritdoc />
+    /// <remarks>All entries or none: they are checked first, then appended under one lock.</remarks>
+    public Task AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        foreach (var entry in entries)
+        {
+            StoreErrors.CheckAudit(entry);
+        }
+
+        lock (_gate)
+        {
+            foreach (var entry in entries)
+            {
+                _audit.Add(entry with { Id = _audit.Count + 1, At = StoreTime.Normalize(entry.At) });
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     /// <remarks>Newest first means in reverse append order, whatever the entries' times.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not positive.</exception>
     public Task<IReadOnlyList<AuditEntry>> ListAuditAsync(int limit = 100, string? tokenName = null, CancellationToken cancellationToken = default)

@@ -306,6 +306,36 @@ public sealed class PostgresTokenStore : ITokenStore, IDisposable, IAsyncDisposa
     }
 
     /// <inheritdoc />
+    /// <remarks>One transaction for the whole batch (all or none). Entries' ids are ignored.</remarks>
+    public async Task AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        foreach (var entry in entries)
+        {
+            StoreErrors.CheckAudit(entry);
+        }
+
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var entry in entries)
+        {
+            await ExecuteAsync(Command(connection, transaction, TokenStoreSql.InsertAudit)
+                .With("@at", StoreTime.ToDb(entry.At))
+                .With("@action", entry.Action)
+                .With("@actor", entry.Actor)
+                .With("@token_name", entry.TokenName)
+                .With("@detail", entry.Detail), cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     /// <remarks>Newest first means in reverse append order (by id), whatever the entries' times. With several
     /// instances appending at once, ids follow the order the inserts ran, not the order they committed.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not positive.</exception>

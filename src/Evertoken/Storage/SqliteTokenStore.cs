@@ -343,6 +343,39 @@ public sealed class SqliteTokenStore : ITokenStore, IDisposable, IAsyncDisposabl
     }
 
     /// <inheritdoc />
+    /// <remarks>One <c>BEGIN IMMEDIATE</c> transaction and one prepared statement for the whole batch: a commit (and its
+    /// WAL write) per batch, not per entry. Entries' ids are ignored.</remarks>
+    public async Task AppendAuditAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        foreach (var entry in entries)
+        {
+            StoreErrors.CheckAudit(entry);
+        }
+
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        using var command = Command(connection, transaction, TokenStoreSql.InsertAudit)
+            .With("@at", 0L).With("@action", "").With("@actor", "").With("@token_name", null).With("@detail", null);
+        foreach (var entry in entries)
+        {
+            command.Parameters["@at"].Value = StoreTime.ToDb(entry.At);
+            command.Parameters["@action"].Value = entry.Action;
+            command.Parameters["@actor"].Value = entry.Actor;
+            command.Parameters["@token_name"].Value = (object?)entry.TokenName ?? DBNull.Value;
+            command.Parameters["@detail"].Value = (object?)entry.Detail ?? DBNull.Value;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
     /// <remarks>Newest first means in reverse append order (by id), whatever the entries' times.</remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not positive.</exception>
     public async Task<IReadOnlyList<AuditEntry>> ListAuditAsync(int limit = 100, string? tokenName = null, CancellationToken cancellationToken = default)

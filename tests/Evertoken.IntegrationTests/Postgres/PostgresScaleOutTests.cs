@@ -119,8 +119,9 @@ public sealed class PostgresScaleOutTests : IAsyncLifetime
             (await instance.Reader.GetFromJsonAsync<ValueView>($"/v1/tokens/{PostgresCluster.TokenName}/value", Ct))!.Version.ShouldBe(1);
         }
 
+        // Reads are audited behind the answer, in batches: poll the shared store.
         await using var store = _cluster.OpenStore();
-        (await store.ListAuditAsync(10, PostgresCluster.TokenName, Ct)).Count(e => e.Action == "token.read").ShouldBe(3);
+        await Poll.UntilAsync(async () => (await store.ListAuditAsync(10, PostgresCluster.TokenName, Ct)).Count(e => e.Action == "token.read") == 3, "three audited reads");
     }
 
     private int RefreshCalls() => _cluster.Emulator.Calls.Count(c => c.Path == "/oauth/access_token" && c.Status == 200);

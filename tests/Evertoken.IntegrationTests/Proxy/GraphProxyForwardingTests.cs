@@ -161,4 +161,29 @@ public sealed class GraphProxyForwardingTests
         ((int?)error["code"]).ShouldBe(2);
         ((bool?)error["is_transient"]).ShouldBe(true);
     }
+
+    [Fact]
+    public async Task Proxied_calls_are_counted_in_the_proxy_metrics()
+    {
+        await using var host = await ProxyTestHost.StartAsync();
+        var (_, key) = await host.CreateKeyAsync(["proxy"], [ProxyTestHost.TokenName]);
+        // The meter is shared by every server of the test process, so compare counts rather than expect exact ones.
+        var before = await ProxiedCountAsync(host, "200");
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await host.ProxyAsync(HttpMethod.Get, $"v25.0/{host.Sample.PhoneNumberId}", key);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+
+        await Service.Eventually.TrueAsync(async () => await ProxiedCountAsync(host, "200") >= before + 3, "three proxied calls counted");
+    }
+
+    /// <summary>evertoken_proxy_requests_total for one status, from the Prometheus endpoint; 0 before the first call.</summary>
+    private static async Task<double> ProxiedCountAsync(ProxyTestHost host, string status)
+    {
+        var text = await host.Client.GetStringAsync("metrics", Ct);
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("evertoken_proxy_requests_total{", StringComparison.Ordinal) && l.Contains($"status=\"{status}\"", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
 }

@@ -377,6 +377,24 @@ public abstract class TokenStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_of_audit_entries_is_appended_in_order_and_a_bad_entry_appends_none_of_it()
+    {
+        await Store.AppendAuditAsync(Audit("before", "t", Start), Ct);
+        var batch = Enumerable.Range(0, 50).Select(i => Audit($"read.{i}", i % 2 == 0 ? "t" : null, Start.AddSeconds(i))).ToList();
+
+        await Store.AppendAuditAsync(batch, Ct);
+        await Store.AppendAuditAsync(Array.Empty<AuditEntry>(), Ct);
+        await Should.ThrowAsync<ArgumentException>(() => Store.AppendAuditAsync([Audit("fine", "t", Start), Audit("", "t", Start)], Ct));
+
+        var entries = await Store.ListAuditAsync(1000, cancellationToken: Ct);
+        entries.Select(e => e.Action).ShouldBe(Enumerable.Range(0, 50).Select(i => $"read.{49 - i}").Append("before"));
+        entries[0].ShouldBe(batch[49] with { Id = entries[0].Id });
+        entries[0].TokenName.ShouldBeNull();
+        entries[1].TokenName.ShouldBe("t");
+        (await Store.ListAuditAsync(1000, "t", Ct)).Count.ShouldBe(26);
+    }
+
+    [Fact]
     public async Task Audit_entries_outlive_the_token_they_name()
     {
         await Store.AddTokenAsync(NewToken("t"), Ct);

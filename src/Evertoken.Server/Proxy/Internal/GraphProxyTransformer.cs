@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -11,10 +10,10 @@ namespace Evertoken.Server.Proxy.Internal;
 /// </summary>
 /// <param name="path">The Graph path (after <c>/graph</c>), version segment included.</param>
 /// <param name="query">The app's query without credentials, plus our <c>appsecret_proof</c>.</param>
-/// <param name="token">The managed token value to send.</param>
+/// <param name="authorization">The <c>Authorization</c> value to send: <c>Bearer</c> and the managed token.</param>
 /// <param name="watchForRejection">Hold back a 190 answer (only when the call can be sent again).</param>
 /// <param name="maxInspectedBytes">The largest error body read to look for code 190.</param>
-internal sealed class GraphProxyTransformer(PathString path, QueryString query, string token, bool watchForRejection, int maxInspectedBytes) : HttpTransformer
+internal sealed class GraphProxyTransformer(PathString path, QueryString query, string authorization, bool watchForRejection, int maxInspectedBytes) : HttpTransformer
 {
     /// <summary>Meta's 190 answer, when this attempt got one and held it back.</summary>
     public RejectedAnswer? Rejection { get; private set; }
@@ -27,7 +26,7 @@ internal sealed class GraphProxyTransformer(PathString path, QueryString query, 
         // The base copy keeps the app's Host (ours); Graph must see its own.
         headers.Host = null;
         headers.Remove(HeaderNames.Authorization);
-        headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        headers.TryAddWithoutValidation(HeaderNames.Authorization, authorization);
         headers.Remove(GraphProxyApi.TokenHeader);
 
         // Meta has no use for our cookies, and a browser could carry the dashboard session.

@@ -15,7 +15,7 @@ internal static class QueryFilter
     {
         var value = query.Value;
         // Fast path for the usual query; a percent sign may hide an encoded name (access%5Ftoken), so look closer.
-        if (string.IsNullOrEmpty(value) || (!value.Contains('%') && !Stripped.Any(p => value.Contains(p, StringComparison.OrdinalIgnoreCase))))
+        if (string.IsNullOrEmpty(value) || (!value.Contains('%') && !MentionsStripped(value)))
         {
             return query;
         }
@@ -40,5 +40,19 @@ internal static class QueryFilter
         }
 
         return kept.Length == 0 ? QueryString.Empty : new QueryString(kept.ToString());
+    }
+
+    // A loop rather than LINQ: this runs on every proxied call and should not allocate.
+    private static bool MentionsStripped(string value)
+    {
+        foreach (var name in Stripped)
+        {
+            if (value.Contains(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
