@@ -335,7 +335,7 @@ public sealed class PostgresWebhookInbox : IWebhookInbox, IAsyncDisposable
     }
 
     // Round trip 1 takes the write lock, finds which dedup keys are stored already and draws the payload ids;
-    // round trip 2 writes every row; then COMMIT. The writer never waits on a caller's cancellation: once queued,
+    // round trip 2 writes every row, a few set-based statements per batch; then COMMIT. The writer never waits on a caller's cancellation: once queued,
     // an append is written.
     private async Task<WebhookAppendResult[]> WriteBatchAsync(List<PendingAppend> batch)
     {
@@ -367,56 +367,67 @@ public sealed class PostgresWebhookInbox : IWebhookInbox, IAsyncDisposable
 
         ids.Sort();
         var results = new WebhookAppendResult[batch.Count];
-        var anyFresh = false;
-        await using (var write = new NpgsqlBatch(connection, transaction))
+        var payloads = new PayloadColumns(batch.Count);
+        var fresh = new EventColumns();
+        var duplicateKeys = new List<string>();
+        var duplicateAt = new List<long>();
+        var relayIds = new List<long>();
+        var relayPhones = new List<string>();
+        var relayAt = new List<long>();
+        for (var i = 0; i < batch.Count; i++)
         {
-            for (var i = 0; i < batch.Count; i++)
+            var pending = batch[i];
+            var payloadId = ids[i];
+            var receivedAt = pending.ReceivedAt.ToUnixTimeMilliseconds();
+
+            // Counting new and redelivered events first means the payload row (with its body) is written once.
+            // A key seen earlier in this batch is stored by then, so it counts as a duplicate too.
+            int added = 0, duplicates = 0;
+            for (var j = 0; j < pending.Events.Count; j++)
             {
-                var pending = batch[i];
-                var payloadId = ids[i];
-                var receivedAt = pending.ReceivedAt.ToUnixTimeMilliseconds();
-
-                // Counting new and redelivered events first means the payload row (with its body) is written once.
-                // A key seen earlier in this batch is stored by then, so it counts as a duplicate too.
-                int fresh = 0, duplicates = 0;
-                foreach (var e in pending.Events)
+                var e = pending.Events[j];
+                if (stored.Add(e.DedupKey))
                 {
-                    if (stored.Add(e.DedupKey))
-                    {
-                        fresh++;
-                    }
-                    else
-                    {
-                        duplicates++;
-                    }
+                    added++;
+                    fresh.Add(payloadId, e, KindNames[(int)e.Kind], receivedAt, pending.EventJson[j]);
                 }
-
-                // A pure redelivery has nothing new for the app: it is kept for audit but not relayed again.
-                write.BatchCommands.Add(Command(WebhookPostgresSchema.InsertPayload,
-                    Param(payloadId), Param(receivedAt), Param(pending.Body), Text(pending.BodySha256), Param(pending.Events.Count),
-                    Param(fresh), Param(duplicates), Text(fresh > 0 ? "pending" : "none"), Text(pending.PhoneNumberId)));
-
-                for (var j = 0; j < pending.Events.Count; j++)
+                else
                 {
-                    var e = pending.Events[j];
-                    write.BatchCommands.Add(Command(WebhookPostgresSchema.UpsertEvent,
-                        Param(payloadId), Text(e.DedupKey), Text(KindNames[(int)e.Kind]), Text(e.Field), Text(e.WabaId), Text(e.PhoneNumberId),
-                        Text(e.MessageType), Text(e.Wamid), Text(e.Status), Text(e.From), Text(e.RecipientId),
-                        new NpgsqlParameter<long?> { TypedValue = e.Timestamp?.ToUnixTimeSeconds(), NpgsqlDbType = NpgsqlDbType.Bigint },
-                        Param(receivedAt), Text(pending.EventJson[j]), Text(e.RawJson)));
+                    duplicates++;
+                    duplicateKeys.Add(e.DedupKey);
+                    duplicateAt.Add(receivedAt);
                 }
-
-                if (fresh > 0)
-                {
-                    anyFresh = true;
-                    write.BatchCommands.Add(Command(WebhookPostgresSchema.QueueRelay, Param(payloadId), Text(pending.PhoneNumberId), Param(receivedAt)));
-                }
-
-                results[i] = new WebhookAppendResult(payloadId, fresh, duplicates);
             }
 
-            if (anyFresh)
+            // A pure redelivery has nothing new for the app: it is kept for audit but not relayed again.
+            payloads.Add(payloadId, receivedAt, pending, added, duplicates);
+            if (added > 0)
             {
+                relayIds.Add(payloadId);
+                relayPhones.Add(pending.PhoneNumberId);
+                relayAt.Add(receivedAt);
+            }
+
+            results[i] = new WebhookAppendResult(payloadId, added, duplicates);
+        }
+
+        // Set-based: one statement per table for the whole batch, whatever its size.
+        await using (var write = new NpgsqlBatch(connection, transaction))
+        {
+            write.BatchCommands.Add(payloads.Insert());
+            if (fresh.Count > 0)
+            {
+                write.BatchCommands.Add(fresh.Insert());
+            }
+
+            if (duplicateKeys.Count > 0)
+            {
+                write.BatchCommands.Add(Command(WebhookPostgresSchema.CountDuplicates, Array(duplicateKeys), Param(duplicateAt.ToArray())));
+            }
+
+            if (relayIds.Count > 0)
+            {
+                write.BatchCommands.Add(Command(WebhookPostgresSchema.QueueRelay, Param(relayIds.ToArray()), Array(relayPhones), Param(relayAt.ToArray())));
                 // Delivered at COMMIT to every listening relay, this instance's included.
                 write.BatchCommands.Add(Command(
                     $"SELECT pg_notify('{WebhookPostgresSchema.RelayChannel}', '') WHERE EXISTS (SELECT 1 FROM webhook_relay_targets WHERE enabled);"));
@@ -438,8 +449,71 @@ public sealed class PostgresWebhookInbox : IWebhookInbox, IAsyncDisposable
 
     private static NpgsqlParameter<T> Param<T>(T value) => new() { TypedValue = value };
 
-    private static NpgsqlParameter Text(string? value) =>
-        new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+    private static NpgsqlParameter Array(IEnumerable<string?> values) =>
+        new NpgsqlParameter<string?[]> { TypedValue = [.. values], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+
+    /// <summary>The payload rows of a batch, one array per column.</summary>
+    private sealed class PayloadColumns(int capacity)
+    {
+        private readonly List<long> _id = new(capacity), _receivedAt = new(capacity);
+        private readonly List<byte[]> _body = new(capacity);
+        private readonly List<string> _sha = new(capacity), _relayState = new(capacity), _phone = new(capacity);
+        private readonly List<int> _events = new(capacity), _new = new(capacity), _duplicates = new(capacity);
+
+        public void Add(long id, long receivedAt, PendingAppend pending, int added, int duplicates)
+        {
+            _id.Add(id);
+            _receivedAt.Add(receivedAt);
+            _body.Add(pending.Body);
+            _sha.Add(pending.BodySha256);
+            _events.Add(pending.Events.Count);
+            _new.Add(added);
+            _duplicates.Add(duplicates);
+            _relayState.Add(added > 0 ? "pending" : "none");
+            _phone.Add(pending.PhoneNumberId);
+        }
+
+        public NpgsqlBatchCommand Insert() => Command(WebhookPostgresSchema.InsertPayloads,
+            Param(_id.ToArray()), Param(_receivedAt.ToArray()),
+            new NpgsqlParameter<byte[][]> { TypedValue = [.. _body], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea },
+            Array(_sha), Param(_events.ToArray()), Param(_new.ToArray()), Param(_duplicates.ToArray()), Array(_relayState), Array(_phone));
+    }
+
+    /// <summary>The new event rows of a batch (distinct dedup keys), one array per column, in arrival order.</summary>
+    private sealed class EventColumns
+    {
+        private readonly List<long> _payloadId = [], _receivedAt = [];
+        private readonly List<long?> _eventTime = [];
+        private readonly List<string?> _key = [], _kind = [], _field = [], _waba = [], _phone = [], _type = [], _wamid = [],
+            _status = [], _from = [], _recipient = [], _json = [], _raw = [];
+
+        public int Count => _key.Count;
+
+        public void Add(long payloadId, WebhookEvent e, string kind, long receivedAt, string eventJson)
+        {
+            _payloadId.Add(payloadId);
+            _key.Add(e.DedupKey);
+            _kind.Add(kind);
+            _field.Add(e.Field);
+            _waba.Add(e.WabaId);
+            _phone.Add(e.PhoneNumberId);
+            _type.Add(e.MessageType);
+            _wamid.Add(e.Wamid);
+            _status.Add(e.Status);
+            _from.Add(e.From);
+            _recipient.Add(e.RecipientId);
+            _eventTime.Add(e.Timestamp?.ToUnixTimeSeconds());
+            _receivedAt.Add(receivedAt);
+            _json.Add(eventJson);
+            _raw.Add(e.RawJson);
+        }
+
+        public NpgsqlBatchCommand Insert() => Command(WebhookPostgresSchema.InsertEvents,
+            Param(_payloadId.ToArray()), Array(_key), Array(_kind), Array(_field), Array(_waba), Array(_phone), Array(_type),
+            Array(_wamid), Array(_status), Array(_from), Array(_recipient),
+            new NpgsqlParameter<long?[]> { TypedValue = [.. _eventTime], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint },
+            Param(_receivedAt.ToArray()), Array(_json), Array(_raw));
+    }
 
     private static string CheckConnectionString(string connectionString)
     {

@@ -81,22 +81,40 @@ internal static class WebhookPostgresSchema
         CREATE INDEX ix_webhook_relay_payload ON webhook_relay_deliveries (payload_id);
         """;
 
-    public const string InsertPayload = """
+    // The writer's statements take one array per column and write a whole batch at once (unnest keeps the order).
+    public const string InsertPayloads = """
         INSERT INTO webhook_payloads (id, received_at, body, body_sha256, event_count, new_event_count, duplicate_event_count, relay_state, phone_number_id)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9);
+        SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::text[], $5::int[], $6::int[], $7::int[], $8::text[], $9::text[]);
         """;
 
-    // A redelivered event hits the unique dedup key: it is counted on the stored row instead of stored again.
-    public const string UpsertEvent = """
+    // Only keys stored nowhere yet (the writer checked under its lock, so the conflict clause is a safety net for rows
+    // written behind the inbox's back); distinct within the statement; ids follow the batch's order.
+    public const string InsertEvents = """
         INSERT INTO webhook_events (payload_id, dedup_key, kind, field, waba_id, phone_number_id, message_type, wamid,
                                     status, from_id, recipient_id, event_time, received_at, event_json, raw_json)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+        SELECT u.payload_id, u.dedup_key, u.kind, u.field, u.waba_id, u.phone_number_id, u.message_type, u.wamid,
+               u.status, u.from_id, u.recipient_id, u.event_time, u.received_at, u.event_json, u.raw_json
+        FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                    $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::text[], $15::text[])
+             WITH ORDINALITY AS u(payload_id, dedup_key, kind, field, waba_id, phone_number_id, message_type, wamid,
+                                  status, from_id, recipient_id, event_time, received_at, event_json, raw_json, n)
+        ORDER BY u.n
         ON CONFLICT (dedup_key) DO UPDATE SET duplicate_count = webhook_events.duplicate_count + 1, last_duplicate_at = EXCLUDED.received_at;
         """;
 
+    // A redelivered event is counted on the stored row instead of stored again (a key may repeat within a batch).
+    public const string CountDuplicates = """
+        UPDATE webhook_events w SET duplicate_count = w.duplicate_count + d.times, last_duplicate_at = d.last_at
+        FROM (SELECT k AS dedup_key, COUNT(*)::int AS times, MAX(at) AS last_at FROM unnest($1::text[], $2::bigint[]) AS x(k, at) GROUP BY k) d
+        WHERE w.dedup_key = d.dedup_key;
+        """;
+
+    // One pending delivery per enabled target whose number filter matches, for each payload with new events.
     public const string QueueRelay = """
         INSERT INTO webhook_relay_deliveries (payload_id, target_id, phone_number_id, state, attempts, next_attempt_at, queued_at)
-        SELECT $1, id, $2, 'pending', 0, $3, $3 FROM webhook_relay_targets
-        WHERE enabled AND (phone_number_id = '*' OR phone_number_id = $2);
+        SELECT p.id, t.id, p.phone, 'pending', 0, p.at, p.at
+        FROM unnest($1::bigint[], $2::text[], $3::bigint[]) WITH ORDINALITY AS p(id, phone, at, n)
+        JOIN webhook_relay_targets t ON t.enabled AND (t.phone_number_id = '*' OR t.phone_number_id = p.phone)
+        ORDER BY p.n, t.id;
         """;
 }
