@@ -4,36 +4,44 @@ using System.Security.Cryptography;
 using Evertoken.Hosting;
 using Evertoken.Storage;
 using Evertoken.Tokens;
+using Evertoken.WhatsApp;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Evertoken.Bench;
 
 /// <summary>
-/// <c>Evertoken.Bench store [--ops N] [--concurrency C] [--postgres CONNECTION]</c>: token reads against SQLite and
-/// PostgreSQL in the same run, wired by <c>AddEvertoken</c> exactly as a host wires them. Scenarios:
-/// <c>store.get</c> (<see cref="ITokenStore.GetTokenAsync"/>: one query and a decryption), <c>keeper.uncached</c>
+/// <c>Evertoken.Bench store [--ops N] [--concurrency C] [--webhooks N] [--webhook-concurrency C] [--postgres CONNECTION]</c>:
+/// token reads and webhook ingest against SQLite and PostgreSQL in the same run, wired by <c>AddEvertoken</c> (and
+/// <c>AddWebhookInbox</c>) exactly as a host wires them. Scenarios: <c>store.get</c>
+/// (<see cref="ITokenStore.GetTokenAsync"/>: one query and a decryption), <c>keeper.uncached</c>
 /// (<see cref="ITokenKeeper.Evict"/> then <see cref="ITokenKeeper.GetAsync"/>: the token and its app read from the
-/// store), <c>keeper.cached</c> (<see cref="ITokenKeeper.GetAsync"/> from memory). Prints throughput and p50/p99
-/// latency per store and scenario. PostgreSQL comes from <c>--postgres</c> or <c>EVERTOKEN_TEST_POSTGRES</c>
-/// (bench/run-postgres.sh starts a throwaway server); without either only SQLite runs.
+/// store), <c>keeper.cached</c> (<see cref="ITokenKeeper.GetAsync"/> from memory), <c>webhook.append</c> (the signed
+/// ~2 KB payloads of <see cref="WebhookBench"/>, each a new event: signature check, event extraction and
+/// <see cref="IWebhookInbox.AppendAsync"/> until committed; the inbox is called directly, without HTTP). Prints
+/// throughput and p50/p99 latency per store and scenario. PostgreSQL comes from <c>--postgres</c> or
+/// <c>EVERTOKEN_TEST_POSTGRES</c> (bench/run-postgres.sh starts a throwaway server); without either only SQLite runs.
 /// </summary>
 public static class StoreBench
 {
     private const string TokenName = "bench";
+    private const string AppSecret = "bench-app-secret-0123456789";
 
     public static async Task<int> RunAsync(string[] args)
     {
         var ops = IntOption(args, "--ops", 20_000);
         var concurrency = IntOption(args, "--concurrency", 16);
+        var webhooks = new WebhookLoad(IntOption(args, "--webhooks", 20_000), IntOption(args, "--webhook-concurrency", 64));
         var postgres = Option(args, "--postgres") ?? Environment.GetEnvironmentVariable("EVERTOKEN_TEST_POSTGRES");
         var folder = Path.Combine(Path.GetTempPath(), "evertoken-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"token reads: {ops} ops per scenario ({ops * 50} for keeper.cached), concurrency {concurrency}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"webhook.append: {webhooks.Count} signed {WebhookBench.BuildPayloadTemplate(2048).Length} byte payloads, concurrency {webhooks.Concurrency}; the inbox is called directly (verify + extract + append until committed, no HTTP); {Environment.ProcessorCount} cores"));
         Console.WriteLine($"{"store",-9} {"scenario",-16} {"ops/s",12} {"p50 µs",10} {"p99 µs",10}");
         try
         {
-            await RunStoreAsync("sqlite", o => o.Store = StoreKind.Sqlite, folder, key, ops, concurrency);
+            await RunStoreAsync("sqlite", o => o.Store = StoreKind.Sqlite, folder, key, ops, concurrency, webhooks);
             if (string.IsNullOrWhiteSpace(postgres))
             {
                 Console.WriteLine("postgres  skipped: set EVERTOKEN_TEST_POSTGRES or pass --postgres (bench/run-postgres.sh does)");
@@ -46,7 +54,7 @@ public static class StoreBench
             try
             {
                 var connection = new Npgsql.NpgsqlConnectionStringBuilder(postgres) { SearchPath = schema }.ConnectionString;
-                await RunStoreAsync("postgres", o => { o.Store = StoreKind.Postgres; o.PostgresConnectionString = connection; }, folder, key, ops, concurrency);
+                await RunStoreAsync("postgres", o => { o.Store = StoreKind.Postgres; o.PostgresConnectionString = connection; }, folder, key, ops, concurrency, webhooks);
             }
             finally
             {
@@ -64,7 +72,7 @@ public static class StoreBench
         }
     }
 
-    private static async Task RunStoreAsync(string label, Action<EvertokenOptions> store, string folder, string masterKey, int ops, int concurrency)
+    private static async Task RunStoreAsync(string label, Action<EvertokenOptions> store, string folder, string masterKey, int ops, int concurrency, WebhookLoad webhooks)
     {
         var services = new ServiceCollection();
         services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
@@ -73,7 +81,7 @@ public static class StoreBench
             o.DataFolder = folder;
             o.MasterKey = new MasterKeyOptions { Key = masterKey };
             store(o);
-        });
+        }).AddWebhookInbox();
         await using var provider = services.BuildServiceProvider();
         var tokens = provider.GetRequiredService<ITokenStore>();
         var keeper = provider.GetRequiredService<ITokenKeeper>();
@@ -88,6 +96,36 @@ public static class StoreBench
         }));
         await keeper.GetAsync(TokenName);
         Report(label, "keeper.cached", await MeasureAsync(ops * 50, concurrency, async () => await keeper.GetAsync(TokenName)));
+
+        // Unique wamids (every append stores a new event), signed ahead: signing is Meta's side of the work.
+        var inbox = provider.GetRequiredService<IWebhookInbox>();
+        var template = WebhookBench.BuildPayloadTemplate(2048);
+        var bodies = Enumerable.Range(0, webhooks.Count + 200).Select(i => WebhookBench.Unique(template, i)).ToArray();
+        var signatures = bodies.Select(b => WebhookSignature.Sign(b, AppSecret)).ToArray();
+        string[] secrets = [AppSecret];
+        var next = -1;
+        Report(label, "webhook.append", await MeasureAsync(webhooks.Count, webhooks.Concurrency, async () =>
+        {
+            var i = Interlocked.Increment(ref next);
+            if (!WebhookSignature.Verify(bodies[i], signatures[i], secrets))
+            {
+                throw new InvalidOperationException("The bench payload's signature does not verify.");
+            }
+
+            if (!WebhookEventExtractor.TryValidate(bodies[i], out var invalid))
+            {
+                throw new InvalidOperationException($"The bench payload is not a webhook: {invalid}");
+            }
+
+            // Committed = acknowledged, as the receiver does; SQLite indexes the events right after, PostgreSQL within.
+            await inbox.AppendAsync(bodies[i], DateTimeOffset.UnixEpoch);
+        }));
+        await inbox.WaitForIndexAsync();
+        var events = await inbox.QueryEventsAsync(new WebhookEventQuery { Limit = 1 });
+        if (events.Events.Count == 0)
+        {
+            throw new InvalidOperationException("The bench payloads stored no event.");
+        }
     }
 
     private static async Task SeedAsync(ITokenStore tokens)
@@ -161,4 +199,6 @@ public static class StoreBench
         Option(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 
     private readonly record struct Result(double OpsPerSecond, double P50, double P99);
+
+    private readonly record struct WebhookLoad(int Count, int Concurrency);
 }

@@ -366,7 +366,7 @@ public static class WebhookBench
         sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
     // A text-message webhook of about the given size; the wamid holds 16 digits replaced per request.
-    private static byte[] BuildPayloadTemplate(int size)
+    internal static byte[] BuildPayloadTemplate(int size)
     {
         var node = new JsonObject
         {
@@ -401,7 +401,7 @@ public static class WebhookBench
 
     private static readonly byte[] Marker = Encoding.ASCII.GetBytes("wamid.BENCH");
 
-    private static byte[] Unique(byte[] template, long id)
+    internal static byte[] Unique(byte[] template, long id)
     {
         var copy = (byte[])template.Clone();
         var at = copy.AsSpan().IndexOf(Marker) + Marker.Length;

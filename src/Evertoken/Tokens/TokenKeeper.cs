@@ -321,8 +321,8 @@ public sealed partial class TokenKeeper : ITokenKeeper
             ? e - _policy.Options.HardMargin
             : (DateTimeOffset?)null;
         var entry = new Entry(current, renewInlineAt);
-        _cache.AddOrUpdate(token.Name, entry, (_, old) => old.Token.Version > current.Version ? old : entry);
-        return _cache[token.Name].Token;
+        // The entry AddOrUpdate kept, not a second lookup: a concurrent Evict may remove it in between.
+        return _cache.AddOrUpdate(token.Name, entry, (_, old) => old.Token.Version > current.Version ? old : entry).Token;
     }
 
     private void Notify(Func<ITokenObserver, Task> call)

@@ -19,6 +19,9 @@ namespace Evertoken.WhatsApp;
 /// alert (token <c>webhooks</c>, sink = the target's name); the next success sends the <c>Recovered</c> alert. One
 /// delivery per target and phone number is in flight at a time, in payload order, so a conversation's events arrive in
 /// the order Meta sent them. Time comes from the <see cref="TimeProvider"/>; tests call <see cref="RunOnceAsync"/>.
+/// The queue lives beside the inbox's payloads: in the SQLite file of a <see cref="SqliteWebhookInbox"/>, or in the
+/// PostgreSQL tables of a <see cref="PostgresWebhookInbox"/>, where the relays of several instances share it (claims
+/// skip rows another instance is claiming, and LISTEN/NOTIFY wakes every relay when deliveries are queued).
 /// </summary>
 public sealed class WebhookRelay : BackgroundService
 {
@@ -36,25 +39,36 @@ public sealed class WebhookRelay : BackgroundService
 
     private const int RecentDeliveries = 100;
 
-    private readonly SqliteWebhookInbox _inbox;
     private readonly WebhookRelayOptions _options;
     private readonly IHttpClientFactory _httpClients;
     private readonly AlertManager _alerts;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly WebhookRelayStore _store;
+    private readonly IWebhookRelayQueue _store;
     private readonly SemaphoreSlim _initLock = new(1, 1);
     private readonly SemaphoreSlim _wake = new(0, 1);
-    private readonly Action _wakeAction;
     private volatile IReadOnlyList<ActiveTarget> _targets = [];
     private volatile bool _initialized;
 
-    /// <summary>Creates the relay over the inbox's file.</summary>
+    /// <summary>Creates the relay over the inbox's storage.</summary>
+    /// <param name="inbox">A <see cref="SqliteWebhookInbox"/> or a <see cref="PostgresWebhookInbox"/>: the queue is kept beside its payloads.</param>
+    /// <param name="options">The targets and the retry timing.</param>
+    /// <param name="httpClientFactory">Gives the <see cref="HttpClientName"/> client.</param>
+    /// <param name="alerts">Raises and resolves the give-up alerts.</param>
+    /// <param name="timeProvider">The clock for due times, leases and the poll.</param>
+    /// <param name="logger">Optional.</param>
     /// <exception cref="OptionsValidationException">When the options are not valid (every problem listed).</exception>
-    public WebhookRelay(SqliteWebhookInbox inbox, IOptions<WebhookRelayOptions> options, IHttpClientFactory httpClientFactory,
+    /// <exception cref="NotSupportedException">When <paramref name="inbox"/> is another implementation (it has no relay queue).</exception>
+    public WebhookRelay(IWebhookInbox inbox, IOptions<WebhookRelayOptions> options, IHttpClientFactory httpClientFactory,
+        AlertManager alerts, TimeProvider timeProvider, ILogger<WebhookRelay>? logger = null)
+        : this(QueueOf(inbox), options, httpClientFactory, alerts, timeProvider, logger)
+    {
+    }
+
+    internal WebhookRelay(IWebhookRelayQueue queue, IOptions<WebhookRelayOptions> options, IHttpClientFactory httpClientFactory,
         AlertManager alerts, TimeProvider timeProvider, ILogger<WebhookRelay>? logger = null)
     {
-        ArgumentNullException.ThrowIfNull(inbox);
+        ArgumentNullException.ThrowIfNull(queue);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(httpClientFactory);
         ArgumentNullException.ThrowIfNull(alerts);
@@ -66,14 +80,11 @@ public sealed class WebhookRelay : BackgroundService
             throw new OptionsValidationException(nameof(WebhookRelayOptions), typeof(WebhookRelayOptions), validation.Failures);
         }
 
-        _inbox = inbox;
         _httpClients = httpClientFactory;
         _alerts = alerts;
         _time = timeProvider;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _store = new WebhookRelayStore(inbox.ConnectionString);
-        _wakeAction = Wake;
-        inbox.RelayQueued = _wakeAction;
+        _store = queue;
     }
 
     /// <summary>The names of the targets deliveries go to now (configured and not disabled).</summary>
@@ -98,7 +109,7 @@ public sealed class WebhookRelay : BackgroundService
                 return;
             }
 
-            await _inbox.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
             var configured = _options.Targets.Select(t => (t.EffectiveName, t.Url!.GetLeftPart(UriPartial.Path), t.PhoneNumberId)).ToList();
             var ids = await _store.SyncTargetsAsync(configured, _time.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken).ConfigureAwait(false);
             _targets = [.. _options.Targets.Select(t => new ActiveTarget(ids[t.EffectiveName], t.EffectiveName, t))];
@@ -197,6 +208,22 @@ public sealed class WebhookRelay : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_options.PollInterval, _time);
+        using var stopListening = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var listener = _store.ListenAsync(Wake, stopListening.Token);
+        try
+        {
+            await RelayLoopAsync(timer, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await stopListening.CancelAsync().ConfigureAwait(false);
+            // The listener only speeds things up: should it have failed, the poll carried on without it.
+            await listener.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private async Task RelayLoopAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
         Task<bool>? tick = null;
         Task? wake = null;
         while (!stoppingToken.IsCancellationRequested)
@@ -243,16 +270,13 @@ public sealed class WebhookRelay : BackgroundService
         }
     }
 
-    /// <inheritdoc />
-    public override void Dispose()
+    private static IWebhookRelayQueue QueueOf(IWebhookInbox inbox) => inbox switch
     {
-        if (ReferenceEquals(_inbox.RelayQueued, _wakeAction))
-        {
-            _inbox.RelayQueued = null;
-        }
-
-        base.Dispose();
-    }
+        null => throw new ArgumentNullException(nameof(inbox)),
+        SqliteWebhookInbox sqlite => new WebhookRelayStore(sqlite),
+        PostgresWebhookInbox postgres => new PostgresWebhookRelayQueue(postgres),
+        _ => throw new NotSupportedException($"The webhook relay keeps its queue beside a {nameof(SqliteWebhookInbox)} or a {nameof(PostgresWebhookInbox)}, not a {inbox.GetType().Name}."),
+    };
 
     private void Wake()
     {

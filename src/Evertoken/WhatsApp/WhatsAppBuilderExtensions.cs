@@ -1,4 +1,5 @@
 using Evertoken.Hosting;
+using Evertoken.Storage.Internal;
 using Evertoken.WhatsApp.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -40,7 +41,9 @@ public static class WhatsAppBuilderExtensions
     /// <summary>
     /// Adds the <see cref="SqliteWebhookInbox"/> as <see cref="IWebhookInbox"/>. A relative
     /// <see cref="WebhookInboxOptions.DatabasePath"/> (default <c>webhooks.db</c>) is placed in the data folder, a
-    /// file of its own so webhook bursts never wait on token writes.
+    /// file of its own so webhook bursts never wait on token writes. When the store is
+    /// <see cref="StoreKind.Postgres"/>, the <see cref="PostgresWebhookInbox"/> on the same database is the
+    /// <see cref="IWebhookInbox"/> instead, so every instance shares one inbox.
     /// </summary>
     public static EvertokenBuilder AddWebhookInbox(this EvertokenBuilder builder, Action<WebhookInboxOptions>? configure = null)
     {
@@ -62,7 +65,11 @@ public static class WhatsAppBuilderExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookInboxOptions>, WebhookInboxOptions.Validator>());
         services.TryAddSingleton<SqliteWebhookInbox>();
-        services.TryAddSingleton<IWebhookInbox>(sp => sp.GetRequiredService<SqliteWebhookInbox>());
+        services.TryAddSingleton(sp => new PostgresWebhookInbox(sp.GetRequiredService<PostgresDatabase>().DataSource,
+            sp.GetRequiredService<IOptions<WebhookInboxOptions>>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IWebhookInbox>(sp => sp.GetRequiredService<IOptions<EvertokenOptions>>().Value.Store == StoreKind.Postgres
+            ? sp.GetRequiredService<PostgresWebhookInbox>()
+            : sp.GetRequiredService<SqliteWebhookInbox>());
         return builder;
     }
 
@@ -115,8 +122,8 @@ public static class WhatsAppBuilderExtensions
     }
 
     /// <summary>
-    /// Adds the <see cref="WebhookRelay"/> as a hosted service (it needs the SQLite inbox of
-    /// <see cref="AddWebhookInbox"/>) and its named HttpClient.
+    /// Adds the <see cref="WebhookRelay"/> as a hosted service over the <see cref="IWebhookInbox"/> of
+    /// <see cref="AddWebhookInbox"/> (SQLite or PostgreSQL; its queue lives beside the payloads) and its named HttpClient.
     /// </summary>
     public static EvertokenBuilder AddWebhookRelay(this EvertokenBuilder builder, Action<WebhookRelayOptions>? configure = null)
     {

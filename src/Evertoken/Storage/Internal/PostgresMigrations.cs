@@ -119,6 +119,7 @@ internal static class PostgresMigrations
                 revoked_at  BIGINT NULL
             );
             """),
+        new(3, "webhook inbox and relay queue", Evertoken.WhatsApp.Internal.WebhookPostgresSchema.Create),
     ];
 
     public static int Latest => All[^1].Version;

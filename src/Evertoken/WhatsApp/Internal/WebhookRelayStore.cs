@@ -9,8 +9,46 @@ namespace Evertoken.WhatsApp.Internal;
 /// IMMEDIATE transaction, so two relays on one file never take the same row, and a lease left by a dead process
 /// simply runs out.
 /// </summary>
-internal sealed class WebhookRelayStore(string connectionString)
+internal sealed class WebhookRelayStore(string connectionString) : IWebhookRelayQueue
 {
+    private readonly SqliteWebhookInbox? _inbox;
+
+    /// <summary>The queue in <paramref name="inbox"/>'s file, woken by its commits.</summary>
+    public WebhookRelayStore(SqliteWebhookInbox inbox)
+        : this(inbox.ConnectionString)
+    {
+        _inbox = inbox;
+    }
+
+    public Task InitializeAsync(CancellationToken ct) => _inbox?.InitializeAsync(ct) ?? Task.CompletedTask;
+
+    /// <summary>The inbox calls <paramref name="wake"/> after each commit that queued deliveries; other processes on
+    /// the same file are only seen by the relay's poll.</summary>
+    public async Task ListenAsync(Action wake, CancellationToken ct)
+    {
+        if (_inbox is null)
+        {
+            return;
+        }
+
+        _inbox.RelayQueued = wake;
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+        finally
+        {
+            if (ReferenceEquals(_inbox.RelayQueued, wake))
+            {
+                _inbox.RelayQueued = null;
+            }
+        }
+    }
+
     public async Task<Dictionary<string, long>> SyncTargetsAsync(IReadOnlyList<(string Name, string Url, string PhoneNumberId)> targets, long now, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
@@ -42,10 +80,6 @@ internal sealed class WebhookRelayStore(string connectionString)
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// Claims the due head of each (target, phone number) queue: the oldest pending delivery of the queue, only when
-    /// its time has come and no lease holds it. So at most one delivery per queue is in flight, in payload order.
-    /// </summary>
     public async Task<List<ClaimedDelivery>> ClaimAsync(IReadOnlyCollection<long> targetIds, long now, long leaseUntil, int limit, CancellationToken ct)
     {
         var claimed = new List<ClaimedDelivery>();
@@ -125,9 +159,6 @@ internal sealed class WebhookRelayStore(string connectionString)
         await transaction.CommitAsync(ct).ConfigureAwait(false);
     }
 
-    /// <summary>Queues <paramref name="payloadId"/> again for every enabled target that matches its number: new
-    /// deliveries where there were none, the others reset to a fresh pending state. Returns the deliveries queued,
-    /// or null when the payload does not exist.</summary>
     public async Task<int?> RequeueAsync(long payloadId, long now, CancellationToken ct)
     {
         await using var connection = await OpenAsync(ct).ConfigureAwait(false);
