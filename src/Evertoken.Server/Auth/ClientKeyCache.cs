@@ -9,10 +9,15 @@ namespace Evertoken.Server.Auth;
 /// <summary>
 /// Client keys by id, read from the store once and then served from memory (the proxy checks a key on every call).
 /// A cached key keeps its secret hash as bytes, so checking a presented key allocates nothing: parse as spans,
-/// SHA-256 into the stack, compare in constant time. Revocations through the API update the cache at once.
+/// SHA-256 into the stack, compare in constant time. Revocations through this instance's API update the cache at once;
+/// an entry is read again after <see cref="RefreshAfter"/>, so a key revoked or created through another instance
+/// sharing the store (PostgreSQL) takes effect here within that time.
 /// </summary>
-public sealed class ClientKeyCache(IClientKeyStore store)
+public sealed class ClientKeyCache(IClientKeyStore store, TimeProvider time)
 {
+    /// <summary>How long a cached lookup (a key, or the absence of one) is trusted. 5 seconds.</summary>
+    public static readonly TimeSpan RefreshAfter = TimeSpan.FromSeconds(5);
+
     // SHA-256 of a secret; the secret part of a key is 43 base64url characters, anything far longer is not a key.
     private const int HashBytes = 32;
     private const int MaxSecretChars = 256;
@@ -33,7 +38,7 @@ public sealed class ClientKeyCache(IClientKeyStore store)
         }
 
         var key = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
-        _keys[id] = new Entry(key);
+        _keys[id] = new Entry(key, time.GetTimestamp());
         return TryAuthenticateCached(presented, out cached) ? cached : null;
     }
 
@@ -50,7 +55,8 @@ public sealed class ClientKeyCache(IClientKeyStore store)
             return true;
         }
 
-        if (!_keys.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(id, out var entry))
+        if (!_keys.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(id, out var entry)
+            || time.GetElapsedTime(entry.LoadedAt) >= RefreshAfter)
         {
             return false;
         }
@@ -101,10 +107,13 @@ public sealed class ClientKeyCache(IClientKeyStore store)
         return CryptographicOperations.FixedTimeEquals(hash, expected);
     }
 
-    /// <summary>A cached lookup: the key (null when the id is unknown) and its stored hash decoded once.</summary>
-    private sealed class Entry(ClientKey? key)
+    /// <summary>A cached lookup: the key (null when the id is unknown), its stored hash decoded once, and when it was
+    /// read (a <see cref="TimeProvider.GetTimestamp"/> value).</summary>
+    private sealed class Entry(ClientKey? key, long loadedAt)
     {
         public ClientKey? Key { get; } = key;
+
+        public long LoadedAt { get; } = loadedAt;
 
         public byte[]? Hash { get; } = Decode(key?.SecretHash);
 

@@ -15,7 +15,7 @@ public sealed class ClientKeyCacheTests : IDisposable
     public async Task A_key_is_read_from_the_store_once_then_checked_from_memory_with_its_secret()
     {
         var (store, id, key) = await StoreWithKeyAsync();
-        var cache = new ClientKeyCache(store);
+        var cache = new ClientKeyCache(store, TimeProvider.System);
 
         cache.TryAuthenticateCached(key, out _).ShouldBeFalse("not loaded yet");
         (await cache.AuthenticateAsync(key, Ct))!.Id.ShouldBe(id);
@@ -34,7 +34,7 @@ public sealed class ClientKeyCacheTests : IDisposable
     public async Task Malformed_and_unknown_keys_are_refused_and_a_revoked_key_is_refused_once_forgotten()
     {
         var (store, id, key) = await StoreWithKeyAsync();
-        var cache = new ClientKeyCache(store);
+        var cache = new ClientKeyCache(store, TimeProvider.System);
         (await cache.AuthenticateAsync(key, Ct)).ShouldNotBeNull();
 
         foreach (var malformed in new[] { "", "etk_", "etk_abc", "etk__secret", "etk_abc_", "EAAsomeMetaToken" })
@@ -53,6 +53,28 @@ public sealed class ClientKeyCacheTests : IDisposable
         (await cache.AuthenticateAsync(key, Ct)).ShouldBeNull();
         cache.TryAuthenticateCached(key, out var revoked).ShouldBeTrue();
         revoked.ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task A_key_revoked_or_created_through_another_instance_takes_effect_after_the_refresh_time()
+    {
+        var (store, id, key) = await StoreWithKeyAsync();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var cache = new ClientKeyCache(store, clock);
+        var (newId, newKey, newHash) = ClientKeySecret.Create();
+        (await cache.AuthenticateAsync(key, Ct)).ShouldNotBeNull();
+        (await cache.AuthenticateAsync(newKey, Ct)).ShouldBeNull("not created yet");
+
+        // Another instance revokes one key and creates the other in the shared store; this cache is not told.
+        (await store.RevokeAsync(id, DateTimeOffset.UnixEpoch, Ct)).ShouldBeTrue();
+        await store.AddAsync(new ClientKey { Id = newId, Name = "new", Scopes = ["proxy"], Tokens = ["main"], SecretHash = newHash, CreatedAt = DateTimeOffset.UnixEpoch }, Ct);
+        clock.Advance(ClientKeyCache.RefreshAfter - TimeSpan.FromMilliseconds(1));
+        (await cache.AuthenticateAsync(key, Ct)).ShouldNotBeNull("still within the refresh time");
+
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        cache.TryAuthenticateCached(key, out _).ShouldBeFalse("stale: read the store again");
+        (await cache.AuthenticateAsync(key, Ct)).ShouldBeNull();
+        (await cache.AuthenticateAsync(newKey, Ct))!.Id.ShouldBe(newId);
     }
 
     public void Dispose() => _folder.Dispose();
