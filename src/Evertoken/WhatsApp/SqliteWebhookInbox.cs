@@ -682,6 +682,7 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         var relayQueued = false;
         using var transaction = connection.BeginTransaction();
         using var findEvent = Command(connection, transaction, WebhookInboxSchema.FindEvent, "$dedup_key");
+        using var stillUnindexed = Command(connection, transaction, WebhookInboxSchema.StillUnindexed, "$id");
         using var upsertEvent = Command(connection, transaction, WebhookInboxSchema.UpsertEvent,
             "$payload_id", "$dedup_key", "$kind", "$field", "$waba_id", "$phone_number_id", "$message_type", "$wamid",
             "$status", "$from_id", "$recipient_id", "$event_time", "$received_at", "$event_json", "$raw_json");
@@ -695,6 +696,13 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         while (i < prepared.Count && (i - start < MinIndexSlice || _queue.Reader.Count == 0))
         {
             var item = prepared[i++];
+            Set(stillUnindexed, item.Id);
+            if (stillUnindexed.ExecuteScalar() is null)
+            {
+                // Indexed by another inbox on the same file since it was read: indexing it again would recount it.
+                continue;
+            }
+
             if (item.Error is not null)
             {
                 // Kept, with the reason; never indexed again (the body will not change).

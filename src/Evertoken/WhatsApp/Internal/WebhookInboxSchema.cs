@@ -128,6 +128,9 @@ internal static class WebhookInboxSchema
         SELECT id, received_at, body FROM webhook_payloads WHERE index_state = 'unindexed' AND id > $after ORDER BY id LIMIT $limit;
         """;
 
+    // Checked inside the index transaction: another process writing the same file may have indexed it meanwhile.
+    public const string StillUnindexed = "SELECT 1 FROM webhook_payloads WHERE id = $id AND index_state = 'unindexed';";
+
     public const string FirstUnindexed = "SELECT MIN(id) FROM webhook_payloads WHERE index_state = 'unindexed';";
 
     public const string LastPayload = "SELECT MAX(id) FROM webhook_payloads;";
