@@ -174,10 +174,18 @@ public static class WebhookBench
             ConfigureEndpoints = (endpoints, state) => messagesPath = WebhookBenchMessages.MapIfMissing(endpoints, state),
         });
         var sample = emulator.Sample;
-        // Raise the emulator's own limit where it has one (the messaging branch); unknown settings are ignored.
+        // Lift the emulator's own limits, which would otherwise answer almost every request with an error: its
+        // per-number throughput (80 msg/s by default) and its (business, user) pair limit (131056: a burst of 45,
+        // then one per 6 s), since every message here goes to the same user. The pair interval is 1 us rather than 0:
+        // with 0 the emulator's bucket computes 0 x infinity (NaN) for two requests in the same tick and refuses.
         using (var control = new HttpClient { BaseAddress = emulator.BaseUrl })
         {
-            using var _ = await control.PostAsync("_emulator/settings", new StringContent("""{"messages_per_second":100000,"throughput_limit":100000}""", Encoding.UTF8, "application/json"));
+            using var settings = await control.PostAsync("_emulator/settings", new StringContent(
+                """{"throughput_messages_per_second":1000000,"pair_rate_limit_interval_seconds":0.000001,"pair_rate_limit_burst":1000000}""", Encoding.UTF8, "application/json"));
+            if (!settings.IsSuccessStatusCode)
+            {
+                Console.WriteLine($"  send: the emulator refused the settings: {(int)settings.StatusCode} {await settings.Content.ReadAsStringAsync()}");
+            }
         }
 
         var version = messagesPath.Length == 0 ? "v25.0" : WebhookBenchMessages.Version;
@@ -223,6 +231,7 @@ public static class WebhookBench
         long sequence = Random.Shared.NextInt64(1, 1L << 40);
         var recording = 0;
         var stop = 0;
+        var reported = 0;
         var latencies = new List<double>[concurrency];
         var failures = new long[concurrency];
         var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
@@ -244,6 +253,12 @@ public static class WebhookBench
                 {
                     using var response = await http.SendAsync(request);
                     ok = response.StatusCode == HttpStatusCode.OK;
+                    if (!ok && Interlocked.Exchange(ref reported, 1) == 0)
+                    {
+                        // The first failure is shown, so a phase that fails throughout says why.
+                        var text = await response.Content.ReadAsStringAsync();
+                        Console.WriteLine($"  first failure on /{path}: {(int)response.StatusCode} {text[..Math.Min(text.Length, 300)]}");
+                    }
                 }
                 catch (HttpRequestException)
                 {

@@ -122,6 +122,15 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
     /// <summary>Every payload up to this id is indexed (or failed).</summary>
     internal long IndexedThrough => Interlocked.Read(ref _indexedThrough);
 
+    /// <summary>Payloads committed by stage 1 and not yet indexed (payload ids are consecutive).</summary>
+    internal long IndexLag => Math.Max(0, LastAppendedPayloadId - IndexedThrough);
+
+    /// <summary>
+    /// Index slices wait this long after the last append batch (a burst is over when no append came for that long),
+    /// unless the backlog is over <see cref="WebhookInboxOptions.MaxIndexLag"/>. Settable for tests.
+    /// </summary>
+    internal TimeSpan BurstQuietPeriod { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>The connection string of the file, for the relay's own connections.</summary>
     internal string ConnectionString => _connectionString;
 
@@ -439,7 +448,8 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         }
     }
 
-    // The single writer: appends first, always; index slices in the gaps between them.
+    // The single writer: appends first; index slices in the gaps between them once a burst is over, or alternating
+    // with append batches while the backlog is over MaxIndexLag.
     private void WriterLoop(SqliteConnection connection)
     {
         using var owned = connection;
@@ -449,11 +459,17 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         var indexed = 0;
         var retryAt = 0L;
         var backoff = TimeSpan.Zero;
+        var lastAppendAt = long.MinValue / 2;
+        var indexTurn = false;
+        var readSelf = true;
         while (true)
         {
-            if (reader.TryPeek(out _))
+            var overLag = IndexLag > _options.MaxIndexLag;
+            if (reader.TryPeek(out _) && !(overLag && indexTurn && Environment.TickCount64 >= retryAt))
             {
                 AppendBatch(connection, reader, batch);
+                lastAppendAt = Environment.TickCount64;
+                (indexTurn, readSelf) = (true, true);
                 continue;
             }
 
@@ -466,28 +482,63 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
             if (indexing is null && _prepared.Reader.TryRead(out var next))
             {
                 (indexing, indexed) = (next, 0);
+                // The writer may have indexed these itself meanwhile (below): indexing goes in id order, so skip them.
+                var through = IndexedThrough;
+                while (indexed < indexing.Count && indexing[indexed].Id <= through)
+                {
+                    indexed++;
+                }
+
+                if (indexed == indexing.Count)
+                {
+                    indexing = null;
+                    continue;
+                }
+            }
+
+            var now = Environment.TickCount64;
+            if (indexing is null && overLag && readSelf && now >= retryAt)
+            {
+                // Over the cap the low-priority indexer may get no CPU at all: the writer reads and extracts itself.
+                try
+                {
+                    var items = ReadUnindexed(connection, IndexedThrough);
+                    (indexing, indexed, readSelf) = (items.Count == 0 ? null : items, 0, items.Count > 0);
+                }
+                catch (Exception ex)
+                {
+                    backoff = NextBackoff(backoff);
+                    retryAt = now + (long)backoff.TotalMilliseconds;
+                    WhatsAppLog.InboxIndexerFailed(_logger, backoff, ex);
+                }
             }
 
             var wait = Timeout.InfiniteTimeSpan;
             if (indexing is not null)
             {
-                var now = Environment.TickCount64;
-                if (now >= retryAt)
+                var quietAt = lastAppendAt + (long)BurstQuietPeriod.TotalMilliseconds;
+                if (!overLag && now < quietAt)
+                {
+                    // A burst: appends only, until it ends or the backlog reaches the cap.
+                    wait = TimeSpan.FromMilliseconds(quietAt - now);
+                }
+                else if (now >= retryAt)
                 {
                     try
                     {
-                        indexed = IndexSlice(connection, indexing, indexed);
+                        indexed = IndexSlice(connection, indexing, indexed, whole: overLag);
                         backoff = TimeSpan.Zero;
                     }
                     catch (Exception ex)
                     {
                         // The file is busy or the disk full: nothing of the slice was committed; it is retried
                         // later, and appends go on meanwhile.
-                        backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+                        backoff = NextBackoff(backoff);
                         retryAt = Environment.TickCount64 + (long)backoff.TotalMilliseconds;
                         WhatsAppLog.InboxIndexerFailed(_logger, backoff, ex);
                     }
 
+                    indexTurn = false;
                     if (indexed == indexing.Count)
                     {
                         indexing = null;
@@ -495,13 +546,22 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
 
                     continue;
                 }
-
+                else
+                {
+                    wait = TimeSpan.FromMilliseconds(retryAt - now);
+                }
+            }
+            else if (overLag && now < retryAt)
+            {
                 wait = TimeSpan.FromMilliseconds(retryAt - now);
             }
 
             _writerWake.Wait(wait);
         }
     }
+
+    private static TimeSpan NextBackoff(TimeSpan backoff) =>
+        backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(100) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
 
     private void AppendBatch(SqliteConnection connection, ChannelReader<PendingAppend> reader, List<PendingAppend> batch)
     {
@@ -670,9 +730,9 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         return [.. rows.Select(r => new IndexItem(r.Id, r.ReceivedAt, WebhookEventExtractor.ExtractEvents(r.Body)))];
     }
 
-    // One transaction from prepared[start]: to the end, or earlier once an append waits (after a few payloads).
-    // Returns the index after the last payload committed.
-    private int IndexSlice(SqliteConnection connection, List<IndexItem> prepared, int start)
+    // One transaction from prepared[start]: to the end, or (unless whole) earlier once an append waits, after a few
+    // payloads. Returns the index after the last payload committed.
+    private int IndexSlice(SqliteConnection connection, List<IndexItem> prepared, int start, bool whole)
     {
         if (_options.SynchronousFull)
         {
@@ -693,7 +753,7 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         // Keys stored earlier in this transaction, so a key repeated within the slice counts as a duplicate too.
         var written = new HashSet<string>(StringComparer.Ordinal);
         var i = start;
-        while (i < prepared.Count && (i - start < MinIndexSlice || _queue.Reader.Count == 0))
+        while (i < prepared.Count && (whole || i - start < MinIndexSlice || _queue.Reader.Count == 0))
         {
             var item = prepared[i++];
             Set(stillUnindexed, item.Id);

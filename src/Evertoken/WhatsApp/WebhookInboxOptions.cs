@@ -18,6 +18,17 @@ public sealed class WebhookInboxOptions
     /// <summary>The most appends written in one transaction by the writer loop. Default 256.</summary>
     public int MaxBatchSize { get; set; } = 256;
 
+    /// <summary>
+    /// How many stored payloads may wait unindexed during a burst. Default 50,000. While webhooks keep arriving (an
+    /// append waits or was committed in the last 50 ms) the writer spends its time only on storing payloads and
+    /// acknowledging them, and indexing waits for the burst to end, up to this backlog; past it, index slices run
+    /// between append batches again, so the backlog stays bounded at the cost of a lower acceptance rate. The
+    /// trade-off: during a burst, queries and the relay see events later (a 50,000 backlog takes a few seconds to
+    /// index once the burst ends); a small value keeps them current but caps the burst rate at the indexing rate.
+    /// Between 1 and 10,000,000.
+    /// </summary>
+    public int MaxIndexLag { get; set; } = 50_000;
+
     /// <summary>Checks the options and reports every problem at once.</summary>
     public sealed class Validator : IValidateOptions<WebhookInboxOptions>
     {
@@ -34,6 +45,11 @@ public sealed class WebhookInboxOptions
             if (options.MaxBatchSize is < 1 or > 10_000)
             {
                 problems.Add($"WebhookInbox:MaxBatchSize must be between 1 and 10000 (got {options.MaxBatchSize}).");
+            }
+
+            if (options.MaxIndexLag is < 1 or > 10_000_000)
+            {
+                problems.Add($"WebhookInbox:MaxIndexLag must be between 1 and 10000000 (got {options.MaxIndexLag}).");
             }
 
             return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

@@ -17,13 +17,14 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private SqliteWebhookInbox CreateSut(int maxBatchSize = 256, Func<CancellationToken, ValueTask>? beforeBatch = null, bool synchronousFull = false,
-        Func<CancellationToken, ValueTask>? beforeIndexBatch = null)
+        Func<CancellationToken, ValueTask>? beforeIndexBatch = null, int maxIndexLag = 50_000)
     {
         var inbox = new SqliteWebhookInbox(Options.Create(new WebhookInboxOptions
         {
             DatabasePath = DatabasePath,
             MaxBatchSize = maxBatchSize,
             SynchronousFull = synchronousFull,
+            MaxIndexLag = maxIndexLag,
         }), beforeBatch, beforeIndexBatch);
         _inboxes.Add(inbox);
         return inbox;
@@ -289,12 +290,55 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task During_a_burst_indexing_waits_while_the_backlog_is_under_the_cap()
+    {
+        var inbox = CreateSut();
+        await inbox.InitializeAsync(Ct);
+        // The burst never ends on its own, so only the cap could let an index slice run.
+        inbox.BurstQuietPeriod = TimeSpan.FromDays(1);
+
+        for (var i = 0; i < 200; i++)
+        {
+            await inbox.AppendAsync(TextMessage(i).Body, T0, Ct);
+        }
+
+        inbox.CommittedAppends.ShouldBe(200);
+        inbox.IndexedThrough.ShouldBe(0);
+        inbox.IndexBatches.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Past_the_index_lag_cap_index_slices_interleave_with_a_burst_so_the_backlog_stays_bounded()
+    {
+        const int cap = 16;
+        const int count = 300;
+        var inbox = CreateSut(maxBatchSize: 8, maxIndexLag: cap);
+        await inbox.InitializeAsync(Ct);
+        inbox.BurstQuietPeriod = TimeSpan.FromDays(1);
+
+        var maxLag = 0L;
+        for (var i = 0; i < count; i++)
+        {
+            await inbox.AppendAsync(TextMessage(i).Body, T0, Ct);
+            maxLag = Math.Max(maxLag, inbox.IndexLag);
+        }
+
+        // Appends never stopped, yet all but the last few payloads are indexed, a slice between each append batch.
+        inbox.CommittedAppends.ShouldBe(count);
+        maxLag.ShouldBeLessThanOrEqualTo(cap + 1);
+        inbox.IndexedThrough.ShouldBeGreaterThanOrEqualTo(count - cap - 1);
+        var stored = await AllEvents(inbox);
+        stored.Count.ShouldBeGreaterThanOrEqualTo(count - cap - 1);
+        stored.Select(e => e.Event.Wamid).Distinct().Count().ShouldBe(stored.Count);
+    }
+
+    [Fact]
     public void Invalid_options_are_reported_all_at_once()
     {
         var ex = Should.Throw<OptionsValidationException>(() =>
-            new SqliteWebhookInbox(Options.Create(new WebhookInboxOptions { DatabasePath = " ", MaxBatchSize = 0 })));
+            new SqliteWebhookInbox(Options.Create(new WebhookInboxOptions { DatabasePath = " ", MaxBatchSize = 0, MaxIndexLag = 0 })));
 
-        ex.Failures.Count().ShouldBe(2);
+        ex.Failures.Count().ShouldBe(3);
     }
 
     [Fact]
