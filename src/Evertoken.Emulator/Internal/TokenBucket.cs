@@ -12,6 +12,14 @@ internal sealed class TokenBucket
     /// <summary>Takes one token when available; false when the bucket is empty.</summary>
     public bool TryTake(DateTimeOffset now, double capacity, double perSecond)
     {
+        // An interval of 0 means no limit: the rate is infinite, and 0 elapsed × ∞ would make the bucket NaN.
+        if (double.IsPositiveInfinity(perSecond))
+        {
+            _at = now;
+            _tokens = capacity;
+            return true;
+        }
+
         if (double.IsNaN(_tokens))
         {
             _tokens = capacity;
