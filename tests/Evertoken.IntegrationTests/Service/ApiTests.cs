@@ -122,7 +122,8 @@ public sealed class ApiTests
             listResponse.StatusCode.ShouldBe(HttpStatusCode.OK);
             text.ShouldContain(id);
             text.ShouldNotContain(key);
-            text.ShouldNotContain(key[(key.LastIndexOf('_') + 1)..]);
+            // etk_{id}_{secret}: the secret is everything after the id (base64url, so it may hold '_' itself).
+            text.ShouldNotContain(key[(key.IndexOf('_', "etk_".Length) + 1)..]);
         }
 
         using var reader = KeyClient(service, key);
