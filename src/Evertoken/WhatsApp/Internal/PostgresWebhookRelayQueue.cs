@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -206,39 +207,18 @@ internal sealed class PostgresWebhookRelayQueue(PostgresWebhookInbox inbox) : IW
                     Pending = reader.GetInt32(4),
                     Delivered = reader.GetInt32(5),
                     Dead = reader.GetInt32(6),
-                    LastDeliveredAt = Time(reader, 7),
-                    NextAttemptAt = Time(reader, 8),
+                    LastDeliveredAt = RelayRows.Time(reader, 7),
+                    NextAttemptAt = RelayRows.Time(reader, 8),
                 });
             }
         }
 
-        var deliveries = new List<WebhookRelayDelivery>();
-        await using (var command = DataSource.CreateCommand("""
-            SELECT d.id, d.payload_id, t.name, d.phone_number_id, d.state, d.attempts, d.next_attempt_at, d.last_attempt_at,
-                   d.last_status, d.last_error, d.delivered_at
-            FROM webhook_relay_deliveries d JOIN webhook_relay_targets t ON t.id = d.target_id
-            ORDER BY d.id DESC LIMIT $1;
-            """))
+        List<WebhookRelayDelivery> deliveries;
+        await using (var command = DataSource.CreateCommand(string.Format(CultureInfo.InvariantCulture, RelayRows.RecentDeliveries, "$1")))
         {
             command.Parameters.Add(Param(recent));
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                deliveries.Add(new WebhookRelayDelivery
-                {
-                    Id = reader.GetInt64(0),
-                    PayloadId = reader.GetInt64(1),
-                    Target = reader.GetString(2),
-                    PhoneNumberId = reader.GetString(3),
-                    State = reader.GetString(4),
-                    Attempts = reader.GetInt32(5),
-                    NextAttemptAt = Time(reader, 6),
-                    LastAttemptAt = Time(reader, 7),
-                    LastStatus = reader.IsDBNull(8) ? null : reader.GetInt32(8),
-                    LastError = reader.IsDBNull(9) ? null : reader.GetString(9),
-                    DeliveredAt = Time(reader, 10),
-                });
-            }
+            deliveries = await RelayRows.ReadDeliveriesAsync(reader, ct).ConfigureAwait(false);
         }
 
         return new WebhookRelayStatus(targets, deliveries);
@@ -308,7 +288,4 @@ internal sealed class PostgresWebhookRelayQueue(PostgresWebhookInbox inbox) : IW
     private static NpgsqlParameter Param(long? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint };
 
     private static NpgsqlParameter Param(int? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer };
-
-    private static DateTimeOffset? Time(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 }

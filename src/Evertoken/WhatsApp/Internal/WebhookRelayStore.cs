@@ -220,38 +220,17 @@ internal sealed class WebhookRelayStore(string connectionString) : IWebhookRelay
                     Pending = reader.GetInt32(4),
                     Delivered = reader.GetInt32(5),
                     Dead = reader.GetInt32(6),
-                    LastDeliveredAt = Time(reader, 7),
-                    NextAttemptAt = Time(reader, 8),
+                    LastDeliveredAt = RelayRows.Time(reader, 7),
+                    NextAttemptAt = RelayRows.Time(reader, 8),
                 });
             }
         }
 
-        var deliveries = new List<WebhookRelayDelivery>();
-        await using (var command = Command(connection, null, """
-            SELECT d.id, d.payload_id, t.name, d.phone_number_id, d.state, d.attempts, d.next_attempt_at, d.last_attempt_at,
-                   d.last_status, d.last_error, d.delivered_at
-            FROM webhook_relay_deliveries d JOIN webhook_relay_targets t ON t.id = d.target_id
-            ORDER BY d.id DESC LIMIT $limit;
-            """, ("$limit", recent)))
+        List<WebhookRelayDelivery> deliveries;
+        await using (var command = Command(connection, null, string.Format(CultureInfo.InvariantCulture, RelayRows.RecentDeliveries, "$limit"), ("$limit", recent)))
         {
             await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                deliveries.Add(new WebhookRelayDelivery
-                {
-                    Id = reader.GetInt64(0),
-                    PayloadId = reader.GetInt64(1),
-                    Target = reader.GetString(2),
-                    PhoneNumberId = reader.GetString(3),
-                    State = reader.GetString(4),
-                    Attempts = reader.GetInt32(5),
-                    NextAttemptAt = Time(reader, 6),
-                    LastAttemptAt = Time(reader, 7),
-                    LastStatus = reader.IsDBNull(8) ? null : reader.GetInt32(8),
-                    LastError = reader.IsDBNull(9) ? null : reader.GetString(9),
-                    DeliveredAt = Time(reader, 10),
-                });
-            }
+            deliveries = await RelayRows.ReadDeliveriesAsync(reader, ct).ConfigureAwait(false);
         }
 
         return new WebhookRelayStatus(targets, deliveries);
@@ -305,8 +284,6 @@ internal sealed class WebhookRelayStore(string connectionString) : IWebhookRelay
         return text.Length == 0 ? "-1" : text;
     }
 
-    private static DateTimeOffset? Time(SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
 }
 
 /// <summary>A delivery claimed for one attempt.</summary>
