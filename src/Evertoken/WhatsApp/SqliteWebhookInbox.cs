@@ -287,33 +287,12 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         Filter("received_at >= $from", "$from", query.ReceivedFrom?.ToUnixTimeMilliseconds());
         Filter("received_at < $before", "$before", query.ReceivedBefore?.ToUnixTimeMilliseconds());
         Filter("id > $after", "$after", query.After);
-        command.CommandText = "SELECT id, payload_id, received_at, duplicate_count, event_json, raw_json FROM webhook_events"
+        command.CommandText = WebhookEventRows.Select
             + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
             + " ORDER BY id LIMIT $limit;";
         command.Parameters.AddWithValue("$limit", query.Limit + 1);
-
-        var events = new List<StoredWebhookEvent>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            var webhookEvent = JsonSerializer.Deserialize(reader.GetString(4), WhatsAppJsonContext.Default.WebhookEvent)!;
-            if (!reader.IsDBNull(5))
-            {
-                webhookEvent = webhookEvent with { RawJson = reader.GetString(5) };
-            }
-
-            events.Add(new StoredWebhookEvent(reader.GetInt64(0), reader.GetInt64(1),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), reader.GetInt32(3), webhookEvent));
-        }
-
-        // One row more than asked tells whether another page exists without a COUNT.
-        if (events.Count > query.Limit)
-        {
-            events.RemoveAt(events.Count - 1);
-            return new WebhookEventPage(events, events[^1].Id);
-        }
-
-        return new WebhookEventPage(events, null);
+        return await WebhookEventRows.ReadPageAsync(reader, query.Limit, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
