@@ -19,11 +19,15 @@ public static class WebhooksApi
     /// <summary>The path Meta is given as the callback URL.</summary>
     public const string ReceiverPath = "/webhooks/whatsapp";
 
-    /// <summary>Maps the receiver and the admin group; returns the admin group.</summary>
+    /// <summary>
+    /// Serves the receiver on its own branch ahead of routing and authentication (see
+    /// <see cref="WebhookApplicationBuilderExtensions.UseEvertokenWebhooks"/>): Meta's calls need neither.
+    /// </summary>
+    public static IApplicationBuilder UseWebhookReceiver(this IApplicationBuilder app) => app.UseEvertokenWebhooks(ReceiverPath);
+
+    /// <summary>Maps the admin group under <c>/v1/webhooks</c>; returns it.</summary>
     public static RouteGroupBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
-        app.MapEvertokenWebhooks(ReceiverPath);
-
         var group = app.MapGroup("/v1/webhooks").WithTags("Webhooks").RequireAuthorization(EvertokenAuth.AdminPolicy);
         group.MapGet("/events", ListEventsAsync);
         group.MapGet("/payloads/{id:long}", GetPayloadAsync);

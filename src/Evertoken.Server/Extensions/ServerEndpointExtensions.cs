@@ -13,11 +13,10 @@ public static class ServerEndpointExtensions
         // The Graph proxy first, on a branch of its own (its own key check): no routing, status code pages,
         // authentication or authorization middleware, no dashboard.
         app.UseGraphProxy();
+        // Meta's webhook callback likewise: anonymous (the signature is the proof), answering its own problems.
+        app.UseWebhookReceiver();
         app.UseExceptionHandler();
-        // Meta's webhook callback is anonymous and answers its own problems: no status code pages. (Authentication
-        // stays on the main pipeline: called inside a branch, WebApplication would add it again ahead of everything,
-        // the proxy branch included. Without an Authorization header the key scheme returns at once.)
-        app.UseWhen(NotWebhookReceiver, branch => branch.UseStatusCodePages());
+        app.UseStatusCodePages();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -31,6 +30,4 @@ public static class ServerEndpointExtensions
         app.MapDashboard();
         return app;
     }
-
-    private static bool NotWebhookReceiver(HttpContext context) => !context.Request.Path.StartsWithSegments(WebhooksApi.ReceiverPath);
 }

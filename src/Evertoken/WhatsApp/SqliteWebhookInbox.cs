@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Channels;
 using Evertoken.WhatsApp.Internal;
@@ -55,6 +54,8 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
     });
     private Task? _writer;
     private Task? _indexer;
+    private string _insertPayload = WebhookInboxSchema.InsertPayload;
+    private SqliteCommand? _insertCommand; // the writer thread's, prepared once
     private volatile bool _initialized;
     private int _disposed;
     private long _committedBatches;
@@ -187,7 +188,20 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
                         }
                     }
 
+                    if (version is >= 1 and <= 3)
+                    {
+                        foreach (var step in WebhookInboxSchema.UpgradeFrom3)
+                        {
+                            Execute(writer, step, transaction);
+                        }
+                    }
+
                     Execute(writer, WebhookInboxSchema.Create, transaction);
+                    if (Scalar(writer, WebhookInboxSchema.HasBodyHashColumn, transaction) > 0)
+                    {
+                        _insertPayload = WebhookInboxSchema.InsertPayloadLegacy;
+                    }
+
                     Execute(writer, $"PRAGMA user_version={WebhookInboxSchema.Version};", transaction);
                     transaction.Commit();
                 }
@@ -221,7 +235,7 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
     public async Task<WebhookAppendResult> AppendAsync(ReadOnlyMemory<byte> rawBody, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        // Copying and hashing happen here, on the caller's thread, so the single writer only runs SQL.
+        // Copied here, on the caller's thread, so the single writer only runs SQL.
         var pending = new PendingAppend(rawBody.ToArray(), receivedAt);
         try
         {
@@ -411,6 +425,8 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            // Before WAL mode: a new file takes it; an existing one keeps its own.
+            Execute(connection, $"PRAGMA page_size={WebhookInboxSchema.PageSize};");
             Execute(connection, "PRAGMA journal_mode=WAL;");
             Execute(connection, synchronousFull ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
             Execute(connection, "PRAGMA foreign_keys=ON;");
@@ -432,6 +448,7 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
     private void WriterLoop(SqliteConnection connection)
     {
         using var owned = connection;
+        using var insert = new CommandOwner(this);
         var batch = new List<PendingAppend>(_options.MaxBatchSize);
         var reader = _queue.Reader;
         List<IndexItem>? indexing = null;
@@ -631,12 +648,18 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
 
         var ids = new long[batch.Count];
         using var transaction = connection.BeginTransaction();
-        using var insertPayload = Command(connection, transaction, WebhookInboxSchema.InsertPayload, "$received_at", "$body", "$body_sha256");
+        var insertPayload = _insertCommand ??= Command(connection, transaction, _insertPayload, "$received_at", "$body");
+        insertPayload.Transaction = transaction;
+        var receivedAt = insertPayload.Parameters[0];
+        var body = insertPayload.Parameters[1];
         for (var i = 0; i < batch.Count; i++)
         {
             var pending = batch[i];
-            Set(insertPayload, pending.ReceivedAt.ToUnixTimeMilliseconds(), pending.Body, pending.BodySha256);
-            ids[i] = (long)insertPayload.ExecuteScalar()!;
+            receivedAt.Value = pending.ReceivedAt.ToUnixTimeMilliseconds();
+            body.Value = pending.Body;
+            insertPayload.ExecuteNonQuery();
+            // This connection's own last insert (the writer is the only user of it).
+            ids[i] = SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
         }
 
         transaction.Commit();
@@ -838,9 +861,10 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         return (long)command.ExecuteScalar()!;
     }
 
-    private static long? Scalar(SqliteConnection connection, string sql)
+    private static long? Scalar(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         return command.ExecuteScalar() is long value ? value : null;
     }
@@ -856,8 +880,6 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
     private sealed class PendingAppend(byte[] body, DateTimeOffset receivedAt)
     {
         public byte[] Body { get; } = body;
-
-        public string BodySha256 { get; } = Convert.ToHexStringLower(SHA256.HashData(body));
 
         public DateTimeOffset ReceivedAt { get; } = receivedAt;
 
@@ -890,5 +912,11 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         public string[] EventJson { get; }
 
         public string PhoneNumberId { get; }
+    }
+
+    // Disposes the writer's cached insert command when the writer loop ends, before its connection.
+    private readonly struct CommandOwner(SqliteWebhookInbox inbox) : IDisposable
+    {
+        public void Dispose() => Interlocked.Exchange(ref inbox._insertCommand, null)?.Dispose();
     }
 }

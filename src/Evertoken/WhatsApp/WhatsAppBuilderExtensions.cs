@@ -95,6 +95,7 @@ public static class WhatsAppBuilderExtensions
         services.AddOptions<WebhookHandlerOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookHandlerOptions>, WebhookHandlerOptions.Validator>());
         services.TryAddSingleton<WebhookSecretCache>();
+        services.TryAddSingleton<WebhookReceiverHandler>();
         services.TryAddSingleton<WebhookEventDispatcher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookEventDispatcher>(sp => sp.GetRequiredService<WebhookEventDispatcher>()));
         return builder;

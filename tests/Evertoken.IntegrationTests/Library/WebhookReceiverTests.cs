@@ -3,12 +3,14 @@ using System.Net;
 using System.Text;
 using Evertoken.IntegrationTests.EmulatorMessaging;
 using Evertoken.WhatsApp;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Evertoken.IntegrationTests.Library;
 
 /// <summary>
-/// <c>AddEvertokenWebhooks</c> + <c>MapEvertokenWebhooks</c> in an app's own host on loopback: Meta's handshake, signed
+/// <c>AddEvertokenWebhooks</c> + <c>MapEvertokenWebhooks</c> (or the branch of <c>UseEvertokenWebhooks</c>) in an app's
+/// own host on loopback: Meta's handshake, signed
 /// payloads stored before the 200, refused ones stored nowhere, and every stored event handed to the app's
 /// <see cref="IWebhookEventHandler"/> once per dedup key, resuming after a restart.
 /// </summary>
@@ -17,11 +19,13 @@ public sealed class WebhookReceiverTests
     private const string VerifyToken = "library-verify-token";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
-    [Fact]
-    public async Task The_handshake_echoes_the_challenge_only_for_the_verify_token()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_handshake_echoes_the_challenge_only_for_the_verify_token(bool branch)
     {
         await using var emu = await TokenHandlerTests.StartEmulatorAsync();
-        await using var app = await StartAsync(emu, new RecordingHandler());
+        await using var app = await StartAsync(emu, new RecordingHandler(), branch: branch);
         var ct = TestContext.Current.CancellationToken;
 
         var ok = await app.Http.GetStringAsync($"webhooks/whatsapp?hub.mode=subscribe&hub.verify_token={VerifyToken}&hub.challenge=1158201444", ct);
@@ -31,12 +35,14 @@ public sealed class WebhookReceiverTests
         wrong.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
 
-    [Fact]
-    public async Task A_signed_payload_is_stored_and_each_event_reaches_the_handler_once_even_when_redelivered()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_signed_payload_is_stored_and_each_event_reaches_the_handler_once_even_when_redelivered(bool branch)
     {
         await using var emu = await TokenHandlerTests.StartEmulatorAsync();
         var handler = new RecordingHandler();
-        await using var app = await StartAsync(emu, handler);
+        await using var app = await StartAsync(emu, handler, branch: branch);
         var body = Fixture("webhook.message.text-message.json");
         var statuses = Fixture("webhook.status.read.json");
 
@@ -55,15 +61,19 @@ public sealed class WebhookReceiverTests
     }
 
     [Theory]
-    [InlineData("missing")]
-    [InlineData("wrong secret")]
-    [InlineData("not json")]
-    [InlineData("too big")]
-    public async Task A_refused_post_stores_nothing_and_reaches_no_handler(string kind)
+    [InlineData("missing", false)]
+    [InlineData("wrong secret", false)]
+    [InlineData("not json", false)]
+    [InlineData("too big", false)]
+    [InlineData("missing", true)]
+    [InlineData("wrong secret", true)]
+    [InlineData("not json", true)]
+    [InlineData("too big", true)]
+    public async Task A_refused_post_stores_nothing_and_reaches_no_handler(string kind, bool branch)
     {
         await using var emu = await TokenHandlerTests.StartEmulatorAsync();
         var handler = new RecordingHandler();
-        await using var app = await StartAsync(emu, handler, maxBodyBytes: 4096);
+        await using var app = await StartAsync(emu, handler, maxBodyBytes: 4096, branch: branch);
         var body = Fixture("webhook.message.text-message.json");
         var (payload, signature, expected) = kind switch
         {
@@ -106,7 +116,32 @@ public sealed class WebhookReceiverTests
         }
     }
 
-    private static Task<LibraryApp> StartAsync(Evertoken.Emulator.EmulatorHost emu, RecordingHandler handler, int? maxBodyBytes = null, TempFolder? data = null, string? masterKey = null) =>
+    [Fact]
+    public async Task The_branch_answers_only_its_own_path_refuses_other_methods_and_leaves_the_app_its_routes()
+    {
+        await using var emu = await TokenHandlerTests.StartEmulatorAsync();
+        await using var app = await StartAsync(emu, new RecordingHandler(), branch: true);
+        var ct = TestContext.Current.CancellationToken;
+        var body = Fixture("webhook.message.text-message.json");
+
+        using var put = await app.Http.PutAsync("webhooks/whatsapp", new ByteArrayContent(body), ct);
+        using var slashed = new HttpRequestMessage(HttpMethod.Post, "webhooks/whatsapp/") { Content = new ByteArrayContent(body) };
+        slashed.Headers.Add(WebhookSignature.HeaderName, WebhookSignature.Sign(body, emu.Sample.AppSecret));
+        using var slashedAnswer = await app.Http.SendAsync(slashed, ct);
+        using var below = await app.Http.PostAsync("webhooks/whatsapp/other", new ByteArrayContent(body), ct);
+        var own = await app.Http.GetStringAsync("app/ping", ct);
+
+        put.StatusCode.ShouldBe(HttpStatusCode.MethodNotAllowed);
+        put.Content.Headers.Allow.ShouldBe(["GET", "POST"], ignoreOrder: true);
+        (await put.Content.ReadAsStringAsync(ct)).ShouldContain("Method not allowed");
+        slashedAnswer.StatusCode.ShouldBe(HttpStatusCode.OK);
+        below.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        own.ShouldBe("pong");
+        var stored = await app.Services.GetRequiredService<IWebhookInbox>().GetPayloadAsync(1, ct);
+        stored.ShouldNotBeNull().Body.ToArray().ShouldBe(body);
+    }
+
+    private static Task<LibraryApp> StartAsync(Evertoken.Emulator.EmulatorHost emu, RecordingHandler handler, int? maxBodyBytes = null, TempFolder? data = null, string? masterKey = null, bool branch = false) =>
         LibraryApp.StartAsync(emu, new LibraryApp.Setup
         {
             Data = data,
@@ -125,7 +160,18 @@ public sealed class WebhookReceiverTests
                     o.RetryDelay = TimeSpan.FromMilliseconds(10);
                 });
             },
-            Map = app => app.MapEvertokenWebhooks(),
+            Map = app =>
+            {
+                if (branch)
+                {
+                    app.UseEvertokenWebhooks();
+                    app.MapGet("/app/ping", () => "pong");
+                }
+                else
+                {
+                    app.MapEvertokenWebhooks();
+                }
+            },
         });
 
     private static async Task<HttpStatusCode> PostAsync(LibraryApp app, byte[] body, string? signature)

@@ -431,6 +431,70 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
         (await AllEvents(upgraded)).Count.ShouldBe(2);
     }
 
+    [Fact]
+    public async Task A_version_3_file_keeps_its_page_size_and_body_hash_column_and_takes_new_payloads()
+    {
+        // What a version 3 file looks like where it differs: 4 KB pages, a NOT NULL body hash without a default and
+        // the payloads' received_at index. Create adds the other tables.
+        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                PRAGMA page_size=4096;
+                PRAGMA journal_mode=WAL;
+                CREATE TABLE webhook_payloads (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    received_at INTEGER NOT NULL,
+                    body BLOB NOT NULL,
+                    body_sha256 TEXT NOT NULL,
+                    event_count INTEGER NOT NULL,
+                    new_event_count INTEGER NOT NULL DEFAULT 0,
+                    duplicate_event_count INTEGER NOT NULL DEFAULT 0,
+                    phone_number_id TEXT NOT NULL DEFAULT '',
+                    relay_state TEXT NOT NULL DEFAULT 'none' CHECK (relay_state IN ('none', 'pending', 'delivered', 'dead')),
+                    index_state TEXT NOT NULL DEFAULT 'unindexed',
+                    index_error TEXT
+                );
+                CREATE INDEX ix_webhook_payloads_received_at ON webhook_payloads (received_at);
+                PRAGMA user_version=3;
+                """;
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        var inbox = CreateSut();
+        var stored = await AppendIndexedAsync(inbox, TextMessage(1).Body, T0);
+
+        stored.IndexState.ShouldBe("indexed");
+        (await AllEvents(inbox)).ShouldHaveSingleItem().Event.Wamid.ShouldBe("wamid.TEST1");
+        (await ScalarAsync("PRAGMA page_size;")).ShouldBe(4096);
+        (await ScalarAsync("SELECT COUNT(*) FROM pragma_table_info('webhook_payloads') WHERE name = 'body_sha256';")).ShouldBe(1);
+        (await ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_webhook_payloads_received_at';")).ShouldBe(0);
+        (await ScalarAsync("PRAGMA user_version;")).ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task A_new_file_uses_16_KB_pages_and_stores_no_body_hash()
+    {
+        var inbox = CreateSut();
+        var first = await AppendIndexedAsync(inbox, TextMessage(1).Body, T0);
+        var second = await AppendIndexedAsync(inbox, TextMessage(2).Body, T0);
+
+        second.Id.ShouldBe(first.Id + 1);
+        (await ScalarAsync("PRAGMA page_size;")).ShouldBe(16384);
+        (await ScalarAsync("SELECT COUNT(*) FROM pragma_table_info('webhook_payloads') WHERE name = 'body_sha256';")).ShouldBe(0);
+    }
+
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync(Ct))!;
+    }
+
     private async Task InsertRelayTargetAsync()
     {
         await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");

@@ -5,7 +5,6 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Evertoken.WhatsApp.Internal;
@@ -38,66 +37,14 @@ internal static class WebhookReceiver
     }
 
     /// <summary>Verifies <c>X-Hub-Signature-256</c> over the raw body bytes, checks it is a webhook, stores it, then 200.</summary>
-    public static async Task<IResult> ReceiveAsync(HttpContext http)
-    {
-        var services = http.RequestServices;
-        var options = services.GetRequiredService<IOptions<WebhookReceiverOptions>>().Value;
-        var max = options.MaxBodyBytes;
-        if (http.Request.ContentLength > max)
-        {
-            return TooLarge(max);
-        }
+    public static Task<IResult> ReceiveAsync(HttpContext http) =>
+        http.RequestServices.GetRequiredService<WebhookReceiverHandler>().ReceiveAsync(http);
 
-        var body = await ReadBodyAsync(http.Request.BodyReader, max, http.RequestAborted).ConfigureAwait(false);
-        if (body is null)
-        {
-            return TooLarge(max);
-        }
-
-        var signature = http.Request.Headers[WebhookSignature.HeaderName].ToString();
-        if (signature.Length == 0)
-        {
-            return Problem(StatusCodes.Status401Unauthorized, "Missing signature", $"The {WebhookSignature.HeaderName} header is required.");
-        }
-
-        var secrets = services.GetRequiredService<WebhookSecretCache>();
-        var keys = await secrets.GetAsync(reload: false, http.RequestAborted).ConfigureAwait(false);
-        if (!Verified(body, signature, keys))
-        {
-            // An app added a moment ago may not be cached yet.
-            var reloaded = await secrets.GetAsync(reload: true, http.RequestAborted).ConfigureAwait(false);
-            if (reloaded.Count == 0)
-            {
-                WebhookReceiverLog.NoAppSecret(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebhookReceiver)));
-                return Problem(StatusCodes.Status503ServiceUnavailable, "No app secret configured",
-                    "Add the app (with its secret) or set the receiver's app secrets (Webhooks:AppSecrets).");
-            }
-
-            if (ReferenceEquals(reloaded, keys) || !Verified(body, signature, reloaded))
-            {
-                return Problem(StatusCodes.Status401Unauthorized, "Invalid signature", $"The {WebhookSignature.HeaderName} signature does not match the body.");
-            }
-        }
-
-        // A cheap envelope check only; the inbox extracts the events from the stored body after the commit.
-        if (!WebhookEventExtractor.TryValidate(body, out var invalid))
-        {
-            return Problem(StatusCodes.Status400BadRequest, "Not a webhook payload", invalid);
-        }
-
-        // Stored (committed) before Meta gets its 200: from here a crash cannot lose this payload.
-        var inbox = services.GetRequiredService<IWebhookInbox>();
-        var time = services.GetRequiredService<TimeProvider>();
-        await inbox.AppendAsync(body, time.GetUtcNow(), http.RequestAborted).ConfigureAwait(false);
-        services.GetService<WebhookEventDispatcher>()?.Wake();
-        return Results.Ok();
-    }
-
-    private static bool Verified(byte[] body, string signature, IReadOnlyList<string> keys) =>
+    internal static bool Verified(byte[] body, string signature, IReadOnlyList<string> keys) =>
         keys.Count > 0 && WebhookSignature.Verify(body, signature, keys);
 
     // Reads the whole body, or returns null as soon as it is longer than max (nothing is kept).
-    private static async Task<byte[]?> ReadBodyAsync(PipeReader reader, int max, CancellationToken ct)
+    internal static async Task<byte[]?> ReadBodyAsync(PipeReader reader, int max, CancellationToken ct)
     {
         while (true)
         {
@@ -120,9 +67,9 @@ internal static class WebhookReceiver
         }
     }
 
-    private static ProblemHttpResult TooLarge(int max) =>
+    internal static ProblemHttpResult TooLarge(int max) =>
         Problem(StatusCodes.Status413PayloadTooLarge, "Payload too large", $"Webhook bodies are limited to {max} bytes.");
 
-    private static ProblemHttpResult Problem(int status, string title, string? detail) =>
+    internal static ProblemHttpResult Problem(int status, string title, string? detail) =>
         TypedResults.Problem(title: title, detail: detail, statusCode: status);
 }
