@@ -407,7 +407,9 @@ public sealed class PostgresWebhookInbox : IWebhookInbox, IAsyncDisposable
 
             if (relayIds.Count > 0)
             {
-                write.BatchCommands.Add(Command(WebhookPostgresSchema.QueueRelay, Param(relayIds.ToArray()), Array(relayPhones), Param(relayAt.ToArray())));
+                var relayIdArray = relayIds.ToArray();
+                write.BatchCommands.Add(Command(WebhookPostgresSchema.QueueRelay, Param(relayIdArray), Array(relayPhones), Param(relayAt.ToArray())));
+                write.BatchCommands.Add(Command(WebhookPostgresSchema.UnqueuedRelayNone, Param(relayIdArray)));
                 // Delivered at COMMIT to every listening relay, this instance's included.
                 write.BatchCommands.Add(Command(
                     $"SELECT pg_notify('{WebhookPostgresSchema.RelayChannel}', '') WHERE EXISTS (SELECT 1 FROM webhook_relay_targets WHERE enabled);"));

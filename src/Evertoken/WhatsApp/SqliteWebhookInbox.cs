@@ -56,6 +56,9 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
     private Task? _indexer;
     private string _insertPayload = WebhookInboxSchema.InsertPayload;
     private SqliteCommand? _insertCommand; // the writer thread's, prepared once
+    // The writer thread's: (last payload id, commit time in ms) of each append batch not yet wholly indexed, oldest
+    // first, for the age of the oldest unindexed payload (MaxIndexDelay).
+    private readonly Queue<(long LastId, long At)> _unindexedBatches = new();
     private volatile bool _initialized;
     private int _disposed;
     private long _committedBatches;
@@ -128,9 +131,13 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
 
     /// <summary>
     /// Index slices wait this long after the last append batch (a burst is over when no append came for that long),
-    /// unless the backlog is over <see cref="WebhookInboxOptions.MaxIndexLag"/>. Settable for tests.
+    /// unless the backlog is over <see cref="WebhookInboxOptions.MaxIndexLag"/> or older than
+    /// <see cref="WebhookInboxOptions.MaxIndexDelay"/>. Settable for tests.
     /// </summary>
     internal TimeSpan BurstQuietPeriod { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>The clock of <see cref="WebhookInboxOptions.MaxIndexDelay"/>. Settable for tests.</summary>
+    internal TimeProvider Clock { get; set; } = TimeProvider.System;
 
     /// <summary>The connection string of the file, for the relay's own connections.</summary>
     internal string ConnectionString => _connectionString;
@@ -210,6 +217,12 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
                 var firstUnindexed = Scalar(writer, WebhookInboxSchema.FirstUnindexed);
                 Interlocked.Exchange(ref _lastAppended, last);
                 Interlocked.Exchange(ref _indexedThrough, firstUnindexed is { } first ? first - 1 : last);
+                if (firstUnindexed is not null)
+                {
+                    // What a previous run left unindexed counts as received now (its age is not worth a query).
+                    _unindexedBatches.Enqueue((last, NowMs()));
+                }
+
                 // The indexer's own connection only reads (the payloads to extract); the writer writes its results.
                 indexer = await OpenWriterAsync(synchronousFull: false, cancellationToken).ConfigureAwait(false);
             }
@@ -444,7 +457,7 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
     }
 
     // The single writer: appends first; index slices in the gaps between them once a burst is over, or alternating
-    // with append batches while the backlog is over MaxIndexLag.
+    // with append batches while the backlog is over MaxIndexLag or older than MaxIndexDelay.
     private void WriterLoop(SqliteConnection connection)
     {
         using var owned = connection;
@@ -460,7 +473,7 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         var readSelf = true;
         while (true)
         {
-            var overLag = IndexLag > _options.MaxIndexLag;
+            var overLag = IndexLag > _options.MaxIndexLag || OldestUnindexedAgeMs() > _options.MaxIndexDelay.TotalMilliseconds;
             if (reader.TryPeek(out _) && !(overLag && indexTurn && Environment.TickCount64 >= retryAt))
             {
                 AppendBatch(connection, reader, batch);
@@ -614,8 +627,23 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         }
     }
 
+    private long NowMs() => Clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    // Writer thread only. 0 when everything is indexed.
+    private long OldestUnindexedAgeMs()
+    {
+        var through = IndexedThrough;
+        while (_unindexedBatches.TryPeek(out var oldest) && oldest.LastId <= through)
+        {
+            _unindexedBatches.Dequeue();
+        }
+
+        return _unindexedBatches.TryPeek(out var first) ? NowMs() - first.At : 0;
+    }
+
     private void Committed(int appends, long lastId)
     {
+        _unindexedBatches.Enqueue((lastId, NowMs()));
         Interlocked.Increment(ref _committedBatches);
         Interlocked.Add(ref _committedAppends, appends);
         Interlocked.Exchange(ref _lastAppended, lastId);
@@ -799,14 +827,17 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
                 upsertEvent.ExecuteNonQuery();
             }
 
-            // A pure redelivery has nothing new for the app: it is kept for audit but not relayed again.
+            // A pure redelivery has nothing new for the app: it is kept for audit but not relayed again. Without a
+            // relay target for its number there is nothing to wait for either: 'none', not 'pending'.
+            var deliveries = 0;
             if (fresh > 0)
             {
                 Set(queueRelay, item.Id, item.PhoneNumberId, item.ReceivedAt);
-                relayQueued |= queueRelay.ExecuteNonQuery() > 0;
+                deliveries = queueRelay.ExecuteNonQuery();
+                relayQueued |= deliveries > 0;
             }
 
-            Set(markIndexed, WebhookInboxSchema.Indexed, null, item.Events.Count, fresh, duplicates, fresh > 0 ? "pending" : "none", item.PhoneNumberId, item.Id);
+            Set(markIndexed, WebhookInboxSchema.Indexed, null, item.Events.Count, fresh, duplicates, deliveries > 0 ? "pending" : "none", item.PhoneNumberId, item.Id);
             markIndexed.ExecuteNonQuery();
         }
 

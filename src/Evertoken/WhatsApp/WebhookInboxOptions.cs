@@ -19,15 +19,21 @@ public sealed class WebhookInboxOptions
     public int MaxBatchSize { get; set; } = 256;
 
     /// <summary>
-    /// How many stored payloads may wait unindexed during a burst. Default 50,000. While webhooks keep arriving (an
-    /// append waits or was committed in the last 50 ms) the writer spends its time only on storing payloads and
-    /// acknowledging them, and indexing waits for the burst to end, up to this backlog; past it, index slices run
-    /// between append batches again, so the backlog stays bounded at the cost of a lower acceptance rate. The
-    /// trade-off: during a burst, queries and the relay see events later (a 50,000 backlog takes a few seconds to
-    /// index once the burst ends); a small value keeps them current but caps the burst rate at the indexing rate.
-    /// Between 1 and 10,000,000.
+    /// How long a stored payload may wait unindexed during a burst. Default 15 seconds. While webhooks keep arriving
+    /// (an append waits or was committed in the last 50 ms) the writer spends its time only on storing payloads and
+    /// acknowledging them, and indexing waits for the burst to end, until the oldest unindexed payload is this old (or
+    /// the backlog reaches <see cref="MaxIndexLag"/>); from then on index slices run between append batches again, so
+    /// events reach queries and the relay at most about this late, at the cost of a lower acceptance rate while the
+    /// burst lasts. A smaller value keeps them current but caps the burst rate at the indexing rate sooner. Between
+    /// zero and one hour. SQLite inbox only (the PostgreSQL inbox indexes within the append).
     /// </summary>
-    public int MaxIndexLag { get; set; } = 50_000;
+    public TimeSpan MaxIndexDelay { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How many stored payloads may wait unindexed during a burst, whatever their age (see <see cref="MaxIndexDelay"/>).
+    /// Default 1,000,000 (about 2 GB of 2 KB payloads). Between 1 and 10,000,000.
+    /// </summary>
+    public int MaxIndexLag { get; set; } = 1_000_000;
 
     /// <summary>Checks the options and reports every problem at once.</summary>
     public sealed class Validator : IValidateOptions<WebhookInboxOptions>
@@ -45,6 +51,11 @@ public sealed class WebhookInboxOptions
             if (options.MaxBatchSize is < 1 or > 10_000)
             {
                 problems.Add($"WebhookInbox:MaxBatchSize must be between 1 and 10000 (got {options.MaxBatchSize}).");
+            }
+
+            if (options.MaxIndexDelay < TimeSpan.Zero || options.MaxIndexDelay > TimeSpan.FromHours(1))
+            {
+                problems.Add($"WebhookInbox:MaxIndexDelay must be between 00:00:00 and 01:00:00 (got {options.MaxIndexDelay}).");
             }
 
             if (options.MaxIndexLag is < 1 or > 10_000_000)

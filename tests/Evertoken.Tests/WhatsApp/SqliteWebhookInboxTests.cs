@@ -2,6 +2,7 @@ using System.Text;
 using Evertoken.WhatsApp;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Evertoken.Tests.WhatsApp;
 
@@ -97,7 +98,7 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
         var payload = (await inbox.GetPayloadAsync(appended.PayloadId, Ct)).ShouldNotBeNull();
         payload.Body.ToArray().ShouldBe(body);
         payload.ReceivedAt.ShouldBe(T0);
-        (payload.EventCount, payload.NewEventCount, payload.DuplicateEventCount, payload.RelayState).ShouldBe((1, 1, 0, "pending"));
+        (payload.EventCount, payload.NewEventCount, payload.DuplicateEventCount, payload.RelayState).ShouldBe((1, 1, 0, "none"));
         (payload.IndexState, payload.IndexError).ShouldBe(("indexed", (string?)null));
         (await inbox.GetPayloadAsync(appended.PayloadId + 1, Ct)).ShouldBeNull();
     }
@@ -330,6 +331,29 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
         var stored = await AllEvents(inbox);
         stored.Count.ShouldBeGreaterThanOrEqualTo(count - cap - 1);
         stored.Select(e => e.Event.Wamid).Distinct().Count().ShouldBe(stored.Count);
+    }
+
+    [Fact]
+    public async Task Past_the_index_delay_a_burst_gives_way_to_indexing()
+    {
+        var clock = new FakeTimeProvider(T0);
+        var inbox = CreateSut(maxBatchSize: 8);
+        inbox.Clock = clock;
+        await inbox.InitializeAsync(Ct);
+        inbox.BurstQuietPeriod = TimeSpan.FromDays(1);
+        for (var i = 0; i < 40; i++)
+        {
+            await inbox.AppendAsync(TextMessage(i).Body, T0, Ct);
+        }
+
+        // A burst younger than MaxIndexDelay (15 s): stored, not indexed.
+        inbox.IndexBatches.ShouldBe(0);
+        clock.Advance(TimeSpan.FromSeconds(16));
+        await inbox.AppendAsync(TextMessage(40).Body, T0, Ct);
+
+        // The burst goes on (the quiet period never ends) but its oldest payloads are now too old to wait.
+        await WaitUntil(() => inbox.IndexedThrough >= 40);
+        (await AllEvents(inbox)).Count.ShouldBeGreaterThanOrEqualTo(40);
     }
 
     [Fact]

@@ -124,7 +124,7 @@ public abstract class WebhookInboxContractTests : IAsyncLifetime
         var payload = (await inbox.GetPayloadAsync(appended.PayloadId, Ct)).ShouldNotBeNull();
         payload.Body.ToArray().ShouldBe(body);
         payload.ReceivedAt.ShouldBe(T0);
-        (payload.EventCount, payload.NewEventCount, payload.DuplicateEventCount, payload.RelayState).ShouldBe((1, 1, 0, "pending"));
+        (payload.EventCount, payload.NewEventCount, payload.DuplicateEventCount, payload.RelayState).ShouldBe((1, 1, 0, "none"));
         (await inbox.GetPayloadAsync(appended.PayloadId + 1, Ct)).ShouldBeNull();
     }
 
@@ -383,6 +383,22 @@ public abstract class WebhookInboxContractTests : IAsyncLifetime
         takenOver.Attempt.ShouldBe(2);
         await survivor.MarkDeliveredAsync(takenOver, leaseEnd, 200, Ct);
         (await inbox.GetPayloadAsync(appended.PayloadId, Ct))!.RelayState.ShouldBe("delivered");
+    }
+
+    [Fact]
+    public async Task A_payload_is_pending_only_when_a_relay_target_takes_its_number()
+    {
+        var inbox = await CreateSutAsync();
+        await InitializeAsync(inbox);
+        var queue = QueueOf(inbox);
+        await queue.SyncTargetsAsync([("other-number", "https://other.example/hook", "999")], 0, Ct);
+        var unrelayed = await AppendIndexedAsync(inbox, TextMessage(1).Body, T0);
+        await queue.SyncTargetsAsync([("other-number", "https://other.example/hook", "999"), ("app", "https://app.example/hook", "106540352242922")], 0, Ct);
+        var relayed = await AppendIndexedAsync(inbox, TextMessage(2).Body, T0);
+
+        (await inbox.GetPayloadAsync(unrelayed.PayloadId, Ct))!.RelayState.ShouldBe("none");
+        (await inbox.GetPayloadAsync(relayed.PayloadId, Ct))!.RelayState.ShouldBe("pending");
+        (await queue.GetStatusAsync(10, Ct)).Deliveries.ShouldHaveSingleItem().PayloadId.ShouldBe(relayed.PayloadId);
     }
 
     [Fact]

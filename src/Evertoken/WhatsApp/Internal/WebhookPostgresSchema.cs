@@ -117,4 +117,11 @@ internal static class WebhookPostgresSchema
         JOIN webhook_relay_targets t ON t.enabled AND (t.phone_number_id = '*' OR t.phone_number_id = p.phone)
         ORDER BY p.n, t.id;
         """;
+
+    // After QueueRelay in the same batch: a payload with new events but no relay target for its number has nothing
+    // to wait for ('none', not 'pending').
+    public const string UnqueuedRelayNone = """
+        UPDATE webhook_payloads p SET relay_state = 'none'
+        WHERE p.id = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM webhook_relay_deliveries d WHERE d.payload_id = p.id);
+        """;
 }
