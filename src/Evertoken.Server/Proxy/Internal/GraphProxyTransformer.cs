@@ -20,6 +20,8 @@ internal sealed class GraphProxyTransformer(PathString path, QueryString query, 
 
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
+        // Set before the base copy, which builds the address only when none is set: one Uri per call, not two.
+        proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, path, query);
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         var headers = proxyRequest.Headers;
 
@@ -31,7 +33,6 @@ internal sealed class GraphProxyTransformer(PathString path, QueryString query, 
 
         // Meta has no use for our cookies, and a browser could carry the dashboard session.
         headers.Remove(HeaderNames.Cookie);
-        proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, path, query);
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
