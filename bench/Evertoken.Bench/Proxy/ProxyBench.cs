@@ -14,7 +14,7 @@ namespace Evertoken.Bench.Proxy;
 internal static class ProxyBench
 {
     /// <summary>
-    /// <c>proxy [--duration 10] [--warmup 8] [--threads 2] [--connections 32] [--rate 1000]</c> runs the bench;
+    /// <c>proxy [--duration 10] [--warmup 8] [--threads 2] [--connections 32] [--rate 1000] [--only reads]</c> runs the bench;
     /// <c>proxy --serve-upstream | --serve-evertoken URL | --serve-yarp URL</c> is one of its child servers.
     /// </summary>
     public static async Task<int> MainAsync(string[] args) => args switch
@@ -45,59 +45,20 @@ internal static class ProxyBench
             servers.Add(upstream);
             var evertoken = await ChildServer.StartBenchModeAsync("Evertoken proxy", ["proxy", "--serve-evertoken", upstream.BaseUrl.ToString()]);
             servers.Add(evertoken);
-
-            // The same server with the OpenTelemetry SDK switched off (its documented kill switch), to show what
-            // metrics cost per call.
-            var quiet = await ChildServer.StartBenchModeAsync("Evertoken proxy, OTel off", ["proxy", "--serve-evertoken", upstream.BaseUrl.ToString()],
-                new Dictionary<string, string> { ["OTEL_SDK_DISABLED"] = "true" });
-            servers.Add(quiet);
-            var yarp = await ChildServer.StartBenchModeAsync("bare YARP", ["proxy", "--serve-yarp", upstream.BaseUrl.ToString()]);
-            servers.Add(yarp);
-            if (hasNginx)
+            if (!settings.OnlyReads)
             {
-                (nginx, nginxFolder) = await NginxServer.StartAsync(upstream.BaseUrl);
-                servers.Add(nginx);
-            }
-
-            var proxyKey = await CreateKeyAsync(evertoken.BaseUrl, "proxy");
-            var quietKey = await CreateKeyAsync(quiet.BaseUrl, "proxy");
-            var readKey = await CreateKeyAsync(evertoken.BaseUrl, "read-token");
-            var graph = BenchData.GraphPath.TrimStart('/');
-            var targets = new List<(string Name, ChildServer Server, Uri Url, string? Key)>
-            {
-                ("upstream direct", upstream, new Uri(upstream.BaseUrl, graph), null),
-                ("Evertoken proxy", evertoken, new Uri(evertoken.BaseUrl, "graph/" + graph), proxyKey),
-                ("bare YARP", yarp, new Uri(yarp.BaseUrl, "graph/" + graph), null),
-                ("Evertoken proxy, OTel off", quiet, new Uri(quiet.BaseUrl, "graph/" + graph), quietKey),
-            };
-            if (nginx is not null)
-            {
-                targets.Add(("nginx", nginx, new Uri(nginx.BaseUrl, "graph/" + graph), null));
-            }
-
-            foreach (var (name, _, url, key) in targets)
-            {
-                await CheckAnswersAsync(name, url, key, BenchData.PhoneNumber.Length);
-            }
-
-            if (hasWrk)
-            {
-                foreach (var (name, server, url, key) in targets)
+                if (hasNginx)
                 {
-                    rows.Add(await MeasureAsync("throughput", name, server, url, settings, key));
+                    (nginx, nginxFolder) = await NginxServer.StartAsync(upstream.BaseUrl);
+                    servers.Add(nginx);
                 }
-            }
 
-            // Fixed rate: the added latency of the proxy at a realistic load, not at saturation.
-            var directTarget = targets[0];
-            var evertokenTarget = targets[1];
-            var yarpTarget = targets[2];
-            rows.Add(await FixedRateAsync("upstream direct", upstream, directTarget.Url, settings, null));
-            rows.Add(await FixedRateAsync("Evertoken proxy", evertoken, evertokenTarget.Url, settings, evertokenTarget.Key));
-            rows.Add(await FixedRateAsync("bare YARP", yarp, yarpTarget.Url, settings, null));
+                await ProxyPhasesAsync(upstream, evertoken, nginx, servers, rows, settings, hasWrk);
+            }
 
             if (hasWrk)
             {
+                var readKey = await CreateKeyAsync(evertoken.BaseUrl, "read-token");
                 var valueUrl = new Uri(evertoken.BaseUrl, $"v1/tokens/{BenchData.TokenName}/value");
                 var plainUrl = new Uri(upstream.BaseUrl, "plain/token-value");
                 await CheckAnswersAsync("token read", valueUrl, readKey, null);
@@ -105,7 +66,9 @@ internal static class ProxyBench
                 rows.Add(await MeasureAsync("token reads", "plain Kestrel JSON", upstream, plainUrl, settings, null));
             }
 
-            var (keeperRate, dictionaryRate) = await KeeperLoop.RunAsync(TimeSpan.FromSeconds(Math.Max(1, settings.Duration / 3)));
+            var (keeperRate, dictionaryRate) = settings.OnlyReads
+                ? (double.NaN, double.NaN)
+                : await KeeperLoop.RunAsync(TimeSpan.FromSeconds(Math.Max(1, settings.Duration / 3)));
 
             var rss = servers.ToDictionary(s => s.Name, s => s.PeakRssMiB());
             Print(rows, rss, keeperRate, dictionaryRate, settings);
@@ -125,6 +88,58 @@ internal static class ProxyBench
 
             nginxFolder?.Delete(recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The proxy rows: throughput of the upstream direct, the Evertoken proxy (with and without OpenTelemetry), bare
+    /// YARP and nginx (when running), then the fixed-rate latency run. Starts the extra .NET servers (added to
+    /// <paramref name="servers"/>, which the caller disposes).
+    /// </summary>
+    private static async Task ProxyPhasesAsync(
+        ChildServer upstream, ChildServer evertoken, ChildServer? nginx, List<ChildServer> servers, List<Row> rows, BenchSettings settings, bool hasWrk)
+    {
+        // The same server with the OpenTelemetry SDK switched off (its documented kill switch), to show what
+        // metrics cost per call.
+        var quiet = await ChildServer.StartBenchModeAsync("Evertoken proxy, OTel off", ["proxy", "--serve-evertoken", upstream.BaseUrl.ToString()],
+            new Dictionary<string, string> { ["OTEL_SDK_DISABLED"] = "true" });
+        servers.Add(quiet);
+        var yarp = await ChildServer.StartBenchModeAsync("bare YARP", ["proxy", "--serve-yarp", upstream.BaseUrl.ToString()]);
+        servers.Add(yarp);
+        var proxyKey = await CreateKeyAsync(evertoken.BaseUrl, "proxy");
+        var quietKey = await CreateKeyAsync(quiet.BaseUrl, "proxy");
+        var graph = BenchData.GraphPath.TrimStart('/');
+        var targets = new List<(string Name, ChildServer Server, Uri Url, string? Key)>
+        {
+            ("upstream direct", upstream, new Uri(upstream.BaseUrl, graph), null),
+            ("Evertoken proxy", evertoken, new Uri(evertoken.BaseUrl, "graph/" + graph), proxyKey),
+            ("bare YARP", yarp, new Uri(yarp.BaseUrl, "graph/" + graph), null),
+            ("Evertoken proxy, OTel off", quiet, new Uri(quiet.BaseUrl, "graph/" + graph), quietKey),
+        };
+        if (nginx is not null)
+        {
+            targets.Add(("nginx", nginx, new Uri(nginx.BaseUrl, "graph/" + graph), null));
+        }
+
+        foreach (var (name, _, url, key) in targets)
+        {
+            await CheckAnswersAsync(name, url, key, BenchData.PhoneNumber.Length);
+        }
+
+        if (hasWrk)
+        {
+            foreach (var (name, server, url, key) in targets)
+            {
+                rows.Add(await MeasureAsync("throughput", name, server, url, settings, key));
+            }
+        }
+
+        // Fixed rate: the added latency of the proxy at a realistic load, not at saturation.
+        var directTarget = targets[0];
+        var evertokenTarget = targets[1];
+        var yarpTarget = targets[2];
+        rows.Add(await FixedRateAsync("upstream direct", upstream, directTarget.Url, settings, null));
+        rows.Add(await FixedRateAsync("Evertoken proxy", evertoken, evertokenTarget.Url, settings, evertokenTarget.Key));
+        rows.Add(await FixedRateAsync("bare YARP", yarp, yarpTarget.Url, settings, null));
     }
 
     private static async Task<Row> MeasureAsync(string run, string target, ChildServer server, Uri url, BenchSettings settings, string? key)
@@ -186,8 +201,12 @@ internal static class ProxyBench
         }
 
         Console.WriteLine();
-        Console.WriteLine($"{"in-process",-18} {"TokenKeeper.GetAsync (cached)",-30} {F(keeperRate, "N0"),14} calls/s on {Environment.ProcessorCount} threads");
-        Console.WriteLine($"{"in-process",-18} {"ConcurrentDictionary read",-30} {F(dictionaryRate, "N0"),14} calls/s (floor)");
+        if (!double.IsNaN(keeperRate))
+        {
+            Console.WriteLine($"{"in-process",-18} {"TokenKeeper.GetAsync (cached)",-30} {F(keeperRate, "N0"),14} calls/s on {Environment.ProcessorCount} threads");
+            Console.WriteLine($"{"in-process",-18} {"ConcurrentDictionary read",-30} {F(dictionaryRate, "N0"),14} calls/s (floor)");
+        }
+
         Console.WriteLine();
         Console.WriteLine("Peak RSS (VmHWM) per server process: " + string.Join(", ", rss.Select(kv => $"{kv.Key} {F(kv.Value, "F1")} MiB")));
         Console.WriteLine();
@@ -218,7 +237,10 @@ internal static class ProxyBench
             }
         }
 
-        Console.WriteLine($"{"TokenKeeper.GetAsync / dictionary",-34} {F(keeperRate / dictionaryRate)}x");
+        if (!double.IsNaN(keeperRate))
+        {
+            Console.WriteLine($"{"TokenKeeper.GetAsync / dictionary",-34} {F(keeperRate / dictionaryRate)}x");
+        }
     }
 
     private static bool OnPath(string program) => Which(program) is not null;
