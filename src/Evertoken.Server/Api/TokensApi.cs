@@ -169,7 +169,11 @@ public static class TokensApi
         return true;
     }
 
-    private static async Task<Results<Ok<TokenValueView>, NotFound<ProblemDetails>, ForbidHttpResult>> ValueAsync(string name, AuditWriter audit, ITokenKeeper keeper, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
+    /// <summary>
+    /// The value read as an endpoint. Most reads never get here: <see cref="TokenValueReads.UseTokenValueReads"/> answers
+    /// them ahead of routing by the same rules; this serves the shapes it leaves alone (a trailing slash, other casing).
+    /// </summary>
+    private static async Task<Results<Ok<TokenValueView>, NotFound<ProblemDetails>, ForbidHttpResult>> ValueAsync(string name, AuditWriter audit, ITokenKeeper keeper, ClaimsPrincipal user, HttpResponse response, TimeProvider time, CancellationToken ct)
     {
         if (!user.MayUseToken(name))
         {
@@ -187,8 +191,9 @@ public static class TokensApi
         }
 
         // Queued, committed in a batch behind the answer: a read costs no SQLite commit of its own.
-        await audit.AppendAsync(new AuditEntry { At = time.GetUtcNow(), Action = "token.read", Actor = user.Actor(), TokenName = name, Detail = $"version {current.Version} {current.Fingerprint}" }, ct);
-        return TypedResults.Ok(new TokenValueView(name, current.Version, current.Value, current.ExpiresAt, current.Proof));
+        await audit.AppendAsync(new AuditEntry { At = time.GetUtcNow(), Action = TokenValueReads.AuditAction, Actor = user.Actor(), TokenName = name, Detail = TokenValueReads.AuditDetail(current) }, ct);
+        response.Headers.CacheControl = TokenValueReads.CacheControl;
+        return TypedResults.Ok(TokenValueReads.View(name, current));
     }
 
     internal static TokenView View(ManagedToken token, DateTimeOffset now, SinkDispatcher dispatcher, SinkObserver sinkConfig)
@@ -216,7 +221,7 @@ public static class TokensApi
         return problems;
     }
 
-    private static NotFound<ProblemDetails> NotFound(string name) =>
+    internal static NotFound<ProblemDetails> NotFound(string name) =>
         TypedResults.NotFound(new ProblemDetails { Title = "No such token", Detail = $"No managed token named '{name}'.", Status = 404 });
 
     /// <summary>One version in the history: never the value.</summary>

@@ -16,6 +16,9 @@ public static class ServerEndpointExtensions
         // Meta's webhook callback likewise: anonymous (the signature is the proof), answering its own problems.
         app.UseWebhookReceiver();
         app.UseExceptionHandler();
+        // Token value reads next, on a lean path of their own (the read-token rule checked against the client key
+        // cache): apps that read their token often skip routing, status code pages, authentication and authorization.
+        app.UseTokenValueReads();
         app.UseStatusCodePages();
         app.UseRouting();
         app.UseAuthentication();

@@ -1,0 +1,229 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Evertoken.Server.Auth;
+using Evertoken.Server.Hosting;
+using Evertoken.Storage;
+using Evertoken.Telemetry;
+using Evertoken.Tokens;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Evertoken.Server.Api.Internal;
+
+/// <summary>
+/// Answers <c>GET /v1/tokens/{name}/value</c> without routing, authentication or authorization middleware, by the
+/// same rules: the <c>read-token</c> policy (only the key scheme: a live client key with the right, else 401 when there
+/// is no identity and 403 for the admin key or a key without the right; the dashboard cookie is not consulted, as the
+/// policy does not), then the endpoint's own checks (403 for a token the key may not use, 404 for an unknown one), the
+/// <c>token.read</c> audit entry queued before the answer, the JSON body. A cached key and a cached token cost no
+/// allocation beyond the audit entry: the body and the audit detail are built once per token version.
+/// </summary>
+internal sealed partial class TokenValueReader(
+    ClientKeyCache keys,
+    AdminCredentials admin,
+    ITokenKeeper keeper,
+    AuditWriter audit,
+    TimeProvider time,
+    ILogger<TokenValueReader> logger)
+{
+    private const string Prefix = "/v1/tokens/";
+    private const string Suffix = "/value";
+    private const string Bearer = "Bearer ";
+    private const string ReadScope = "read-token";
+    private const string JsonContentType = "application/json; charset=utf-8";
+
+    /// <summary><c>evertoken.token.reads</c>, tagged <c>status</c> (200 or 404): the reads that passed the key check,
+    /// measured here instead of by ASP.NET Core's request histogram, as the proxy does.</summary>
+    private static readonly Counter<long> Reads = EvertokenTelemetry.Meter.CreateCounter<long>("evertoken.token.reads", description: "Token value reads by status");
+
+    // Boxed once: a status tag per read would otherwise box an int.
+    private static readonly KeyValuePair<string, object?> Served = new("status", StatusCodes.Status200OK);
+    private static readonly KeyValuePair<string, object?> Unknown = new("status", StatusCodes.Status404NotFound);
+
+    private readonly ConcurrentDictionary<string, PreparedRead> _prepared = new(StringComparer.Ordinal);
+
+    /// <summary>Answers a value read, or hands any other request to <paramref name="next"/>.</summary>
+    public Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        var request = context.Request;
+        if (!HttpMethods.IsGet(request.Method) || !TryGetName(request.Path.Value, out var name))
+        {
+            return next(context);
+        }
+
+        // A single header value comes back as the same string, no copy.
+        var header = request.Headers.Authorization.ToString();
+        var presented = header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase) ? header.AsSpan(Bearer.Length).Trim() : [];
+        if (!presented.StartsWith(ClientKeySecret.Prefix, StringComparison.Ordinal))
+        {
+            // The admin key is an identity without the right (403), anything else no identity (401), as the key scheme
+            // and the policy decide. The admin reads values only through a read-token key.
+            return RefuseAsync(context, !presented.IsEmpty && admin.IsApiKey(presented.ToString()) ? StatusCodes.Status403Forbidden : StatusCodes.Status401Unauthorized);
+        }
+
+        return keys.TryAuthenticateCached(presented, out var key)
+            ? ReadAsync(context, key, name)
+            : LoadKeyAsync(context, presented.ToString(), name.ToString());
+    }
+
+    /// <summary>
+    /// The name in <c>/v1/tokens/{name}/value</c> when the path is exactly that shape: one non-empty segment without an
+    /// escape (Kestrel leaves <c>%2F</c> encoded). Any other shape is left to the endpoint, which judges it as before.
+    /// </summary>
+    internal static bool TryGetName(string? path, out ReadOnlySpan<char> name)
+    {
+        name = default;
+        if (path is null || path.Length <= Prefix.Length + Suffix.Length
+            || !path.StartsWith(Prefix, StringComparison.Ordinal) || !path.EndsWith(Suffix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        name = path.AsSpan(Prefix.Length, path.Length - Prefix.Length - Suffix.Length);
+        return name.IndexOfAny('/', '%') < 0;
+    }
+
+    private async Task LoadKeyAsync(HttpContext context, string presented, string name)
+    {
+        var key = await keys.AuthenticateAsync(presented, context.RequestAborted);
+        await ReadAsync(context, key, name);
+    }
+
+    private Task ReadAsync(HttpContext context, ClientKey? key, ReadOnlySpan<char> name)
+    {
+        if (key is null)
+        {
+            return RefuseAsync(context, StatusCodes.Status401Unauthorized);
+        }
+
+        if (!HasReadScope(key) || !MayRead(key, name))
+        {
+            return RefuseAsync(context, StatusCodes.Status403Forbidden);
+        }
+
+        // Passed the policy's checks: from here the read is counted in evertoken.token.reads; ASP.NET Core's request
+        // histogram (six tags per request) would cost a sizeable share of a read.
+        if (context.Features.Get<IHttpMetricsTagsFeature>() is { } hostingMetrics)
+        {
+            hostingMetrics.MetricsDisabled = true;
+        }
+
+        // The name string of an earlier read is reused: no copy of the path segment per read.
+        var prepared = _prepared.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var known) ? known : null;
+        var tokenName = prepared?.Name ?? name.ToString();
+        ValueTask<CurrentToken> pending;
+        try
+        {
+            pending = keeper.GetAsync(tokenName, context.RequestAborted);
+        }
+        catch (KeyNotFoundException)
+        {
+            return NotFoundAsync(context, tokenName);
+        }
+
+        return pending.IsCompletedSuccessfully
+            ? AnswerAsync(context, key, tokenName, prepared, pending.Result)
+            : AnswerWhenLoadedAsync(context, key, tokenName, pending);
+    }
+
+    private async Task AnswerWhenLoadedAsync(HttpContext context, ClientKey key, string name, ValueTask<CurrentToken> pending)
+    {
+        CurrentToken current;
+        try
+        {
+            current = await pending;
+        }
+        catch (KeyNotFoundException)
+        {
+            await NotFoundAsync(context, name);
+            return;
+        }
+
+        await AnswerAsync(context, key, name, null, current);
+    }
+
+    private Task AnswerAsync(HttpContext context, ClientKey key, string name, PreparedRead? prepared, CurrentToken current)
+    {
+        if (prepared is null && _prepared.TryGetValue(name, out var known))
+        {
+            prepared = known;
+        }
+
+        if (prepared is null || !ReferenceEquals(prepared.Token, current))
+        {
+            prepared = new PreparedRead(name, current);
+            _prepared[name] = prepared;
+        }
+
+        // Queued, committed in a batch behind the answer: a read costs no SQLite commit of its own.
+        var entry = new AuditEntry { At = time.GetUtcNow(), Action = TokenValueReads.AuditAction, Actor = "key:" + key.Id, TokenName = name, Detail = prepared.AuditDetail };
+        var queued = audit.AppendAsync(entry, context.RequestAborted);
+        LogRead(logger, name, current.Version, key.Id);
+        return queued.IsCompletedSuccessfully ? WriteAsync(context, prepared) : WriteWhenQueuedAsync(context, queued, prepared);
+    }
+
+    private static async Task WriteWhenQueuedAsync(HttpContext context, ValueTask queued, PreparedRead prepared)
+    {
+        await queued;
+        await WriteAsync(context, prepared);
+    }
+
+    private static Task WriteAsync(HttpContext context, PreparedRead prepared)
+    {
+        Reads.Add(1, Served);
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = JsonContentType;
+        response.Headers.CacheControl = TokenValueReads.CacheControl;
+        response.ContentLength = prepared.Body.Length;
+        return response.Body.WriteAsync(prepared.Body, context.RequestAborted).AsTask();
+    }
+
+    private Task NotFoundAsync(HttpContext context, string name)
+    {
+        // A token deleted since: its last answer is not kept in memory.
+        _prepared.TryRemove(name, out _);
+        Reads.Add(1, Unknown);
+        return TokensApi.NotFound(name).ExecuteAsync(context);
+    }
+
+    /// <summary>
+    /// The policy's refusal as the status code pages write it for its challenge or forbid: the problem defaults for
+    /// the status and the trace id. No <c>WWW-Authenticate</c>: the key scheme sends none.
+    /// </summary>
+    private static Task RefuseAsync(HttpContext context, int status) =>
+        TypedResults.Problem(statusCode: status).ExecuteAsync(context);
+
+    private static bool HasReadScope(ClientKey key)
+    {
+        // Indexing, not LINQ: no enumerator on the hot path. The cache hands out live keys only.
+        var scopes = key.Scopes;
+        for (var i = 0; i < scopes.Count; i++)
+        {
+            if (string.Equals(scopes[i], ReadScope, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The endpoint's <c>MayUseToken</c>: the key lists the token, or <c>*</c>.</summary>
+    private static bool MayRead(ClientKey key, ReadOnlySpan<char> name)
+    {
+        var tokens = key.Tokens;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var allowed = tokens[i];
+            if (allowed == "*" || name.Equals(allowed, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Token {Name} v{Version} read by client key {KeyId}")]
+    private static partial void LogRead(ILogger logger, string name, long version, string keyId);
+}
