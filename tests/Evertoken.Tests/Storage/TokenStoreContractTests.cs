@@ -395,6 +395,28 @@ public abstract class TokenStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_with_runs_of_entries_differing_only_in_time_keeps_every_entry_its_time_and_the_order()
+    {
+        // A burst of reads by two keys, interleaved, a version change inside one key's run, and entries with nulls.
+        AuditEntry Read(string actor, string? detail, int second) =>
+            new() { At = Start.AddSeconds(second).AddMilliseconds(second * 7), Action = "token.read", Actor = actor, TokenName = detail is null ? null : "main", Detail = detail };
+        var batch = new List<AuditEntry>();
+        for (var i = 0; i < 30; i++)
+        {
+            batch.Add(Read(i is >= 10 and < 13 ? "key:b" : "key:a", i < 20 ? "version 1" : i < 25 ? "version 2" : null, i));
+        }
+
+        batch.Add(Read("key:a", null, 30));
+        await Store.AppendAuditAsync(batch, Ct);
+
+        var stored = (await Store.ListAuditAsync(1000, cancellationToken: Ct)).Reverse().ToList();
+        stored.Count.ShouldBe(batch.Count);
+        stored.Select(e => e.Id).ShouldBeInOrder(SortDirection.Ascending);
+        stored.Select(e => e with { Id = 0 }).ShouldBe(batch);
+        (await Store.ListAuditAsync(1000, "main", Ct)).Count.ShouldBe(25);
+    }
+
+    [Fact]
     public async Task Audit_entries_outlive_the_token_they_name()
     {
         await Store.AddTokenAsync(NewToken("t"), Ct);

@@ -69,6 +69,13 @@ internal static class TokenStoreSql
         INSERT INTO audit (at, action, actor, token_name, detail) VALUES (@at, @action, @actor, @token_name, @detail)
         """;
 
+    // SQLite only: a run of entries that differ only in time, the times (Unix milliseconds) as a JSON array, inserted in
+    // the array's order (json_each numbers its elements in "key").
+    public const string InsertAuditRun = """
+        INSERT INTO audit (at, action, actor, token_name, detail)
+        SELECT value, @action, @actor, @token_name, @detail FROM json_each(@times) ORDER BY key
+        """;
+
     // Two queries rather than "@token_name IS NULL OR ...": PostgreSQL cannot infer the type of an untyped null parameter.
     public const string SelectAudit = "SELECT id, at, action, actor, token_name, detail FROM audit ORDER BY id DESC LIMIT @limit";
 
