@@ -110,10 +110,12 @@ internal sealed partial class TokenValueReader(
         // The name string of an earlier read is reused: no copy of the path segment per read.
         var prepared = _prepared.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var known) ? known : null;
         var tokenName = prepared?.Name ?? name.ToString();
+        // Read once: every read of RequestAborted takes Kestrel's abort lock.
+        var ct = context.RequestAborted;
         ValueTask<CurrentToken> pending;
         try
         {
-            pending = keeper.GetAsync(tokenName, context.RequestAborted);
+            pending = keeper.GetAsync(tokenName, ct);
         }
         catch (KeyNotFoundException)
         {
@@ -121,11 +123,11 @@ internal sealed partial class TokenValueReader(
         }
 
         return pending.IsCompletedSuccessfully
-            ? AnswerAsync(context, key, tokenName, prepared, pending.Result)
-            : AnswerWhenLoadedAsync(context, key, tokenName, pending);
+            ? AnswerAsync(context, key, tokenName, prepared, pending.Result, ct)
+            : AnswerWhenLoadedAsync(context, key, tokenName, pending, ct);
     }
 
-    private async Task AnswerWhenLoadedAsync(HttpContext context, ClientKey key, string name, ValueTask<CurrentToken> pending)
+    private async Task AnswerWhenLoadedAsync(HttpContext context, ClientKey key, string name, ValueTask<CurrentToken> pending, CancellationToken ct)
     {
         CurrentToken current;
         try
@@ -138,10 +140,10 @@ internal sealed partial class TokenValueReader(
             return;
         }
 
-        await AnswerAsync(context, key, name, null, current);
+        await AnswerAsync(context, key, name, null, current, ct);
     }
 
-    private Task AnswerAsync(HttpContext context, ClientKey key, string name, PreparedRead? prepared, CurrentToken current)
+    private Task AnswerAsync(HttpContext context, ClientKey key, string name, PreparedRead? prepared, CurrentToken current, CancellationToken ct)
     {
         if (prepared is null && _prepared.TryGetValue(name, out var known))
         {
@@ -156,18 +158,18 @@ internal sealed partial class TokenValueReader(
 
         // Queued, committed in a batch behind the answer: a read costs no SQLite commit of its own.
         var entry = new AuditEntry { At = time.GetUtcNow(), Action = TokenValueReads.AuditAction, Actor = "key:" + key.Id, TokenName = name, Detail = prepared.AuditDetail };
-        var queued = audit.AppendAsync(entry, context.RequestAborted);
+        var queued = audit.AppendAsync(entry, ct);
         LogRead(logger, name, current.Version, key.Id);
-        return queued.IsCompletedSuccessfully ? WriteAsync(context, prepared) : WriteWhenQueuedAsync(context, queued, prepared);
+        return queued.IsCompletedSuccessfully ? WriteAsync(context, prepared, ct) : WriteWhenQueuedAsync(context, queued, prepared, ct);
     }
 
-    private static async Task WriteWhenQueuedAsync(HttpContext context, ValueTask queued, PreparedRead prepared)
+    private static async Task WriteWhenQueuedAsync(HttpContext context, ValueTask queued, PreparedRead prepared, CancellationToken ct)
     {
         await queued;
-        await WriteAsync(context, prepared);
+        await WriteAsync(context, prepared, ct);
     }
 
-    private static Task WriteAsync(HttpContext context, PreparedRead prepared)
+    private static Task WriteAsync(HttpContext context, PreparedRead prepared, CancellationToken ct)
     {
         Reads.Add(1, Served);
         var response = context.Response;
@@ -175,7 +177,7 @@ internal sealed partial class TokenValueReader(
         response.ContentType = JsonContentType;
         response.Headers.CacheControl = TokenValueReads.CacheControl;
         response.ContentLength = prepared.Body.Length;
-        return response.Body.WriteAsync(prepared.Body, context.RequestAborted).AsTask();
+        return response.Body.WriteAsync(prepared.Body, ct).AsTask();
     }
 
     private Task NotFoundAsync(HttpContext context, string name)
