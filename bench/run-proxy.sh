@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The Graph proxy benchmark: wrk against the upstream directly, the Evertoken proxy, bare YARP and nginx, all on
 # loopback in one run, plus a fixed-rate latency run, token reads and TokenKeeper.GetAsync. Prints a table.
-#   bash bench/run-proxy.sh [--duration 10] [--warmup 8] [--threads 2] [--connections 32] [--rate 1000] [--only reads]
-# Installs wrk and nginx-light with apt-get when missing. The run itself takes about four minutes (after the build);
+#   bash bench/run-proxy.sh [--duration 10] [--warmup 8] [--threads 2] [--connections 32] [--rate 1000] [--rounds 3] [--only reads]
+# Installs wrk and nginx-light with apt-get when missing. The run itself takes about eight minutes (after the build; three interleaved rounds);
 # --only reads runs just the token-read rows (GET /v1/tokens/{name}/value vs a plain Kestrel JSON endpoint), under a minute.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -21,6 +21,14 @@ internal sealed record BenchSettings
     /// <summary>wrk connections. Default 32.</summary>
     public int Connections { get; init; } = 32;
 
+    /// <summary>
+    /// Interleaved rounds of every measured run (A, B, C, then A, B, C again...); each row printed is the target's
+    /// median round. Default 3: this box's neighbours and CPU steal move a single 10-second run by 10–20%, in either
+    /// direction, so one run per target could rank two proxies either way. Only the first round warms up for
+    /// <see cref="Warmup"/> seconds; later ones for 2.
+    /// </summary>
+    public int Rounds { get; init; } = 3;
+
     /// <summary>Requests per second of the fixed-rate run. Default 1000.</summary>
     public int Rate { get; init; } = 1000;
 
@@ -49,6 +57,7 @@ internal sealed record BenchSettings
                 "--threads" => settings with { Threads = value },
                 "--connections" => settings with { Connections = value },
                 "--rate" => settings with { Rate = value },
+                "--rounds" => settings with { Rounds = Math.Max(1, value) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
         }

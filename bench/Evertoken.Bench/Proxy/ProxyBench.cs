@@ -14,7 +14,7 @@ namespace Evertoken.Bench.Proxy;
 internal static class ProxyBench
 {
     /// <summary>
-    /// <c>proxy [--duration 10] [--warmup 8] [--threads 2] [--connections 32] [--rate 1000] [--only reads]</c> runs the bench;
+    /// <c>proxy [--duration 10] [--warmup 8] [--threads 2] [--connections 32] [--rate 1000] [--rounds 3] [--only reads]</c> runs the bench;
     /// <c>proxy --serve-upstream | --serve-evertoken URL | --serve-yarp URL</c> is one of its child servers.
     /// </summary>
     public static async Task<int> MainAsync(string[] args) => args switch
@@ -29,7 +29,7 @@ internal static class ProxyBench
     {
         var hasWrk = OnPath("wrk");
         var hasNginx = OnPath("nginx");
-        Console.WriteLine($"Evertoken proxy bench: {Environment.ProcessorCount} cores, .NET {Environment.Version}, wrk -t{settings.Threads} -c{settings.Connections} -d{settings.Duration}s (+{settings.Warmup}s warm-up), fixed rate {settings.Rate}/s");
+        Console.WriteLine($"Evertoken proxy bench: {Environment.ProcessorCount} cores, .NET {Environment.Version}, wrk -t{settings.Threads} -c{settings.Connections} -d{settings.Duration}s (+{settings.Warmup}s warm-up), fixed rate {settings.Rate}/s, each row the median of {settings.Rounds} interleaved rounds");
         if (!hasWrk)
         {
             Console.Error.WriteLine("wrk is not installed (bench/run-proxy.sh installs it): throughput rows are skipped.");
@@ -62,8 +62,10 @@ internal static class ProxyBench
                 var valueUrl = new Uri(evertoken.BaseUrl, $"v1/tokens/{BenchData.TokenName}/value");
                 var plainUrl = new Uri(upstream.BaseUrl, "plain/token-value");
                 await CheckAnswersAsync("token read", valueUrl, readKey, null);
-                rows.Add(await MeasureAsync("token reads", "GET /v1/tokens/{name}/value", evertoken, valueUrl, settings, readKey));
-                rows.Add(await MeasureAsync("token reads", "plain Kestrel JSON", upstream, plainUrl, settings, null));
+                rows.AddRange(await RoundsAsync(settings, [
+                    warmup => MeasureAsync("token reads", "GET /v1/tokens/{name}/value", evertoken, valueUrl, settings, readKey, warmup),
+                    warmup => MeasureAsync("token reads", "plain Kestrel JSON", upstream, plainUrl, settings, null, warmup),
+                ], r => r.Result.RequestsPerSecond));
             }
 
             var (keeperRate, dictionaryRate) = settings.OnlyReads
@@ -127,32 +129,53 @@ internal static class ProxyBench
 
         if (hasWrk)
         {
-            foreach (var (name, server, url, key) in targets)
-            {
-                rows.Add(await MeasureAsync("throughput", name, server, url, settings, key));
-            }
+            rows.AddRange(await RoundsAsync(settings,
+                [.. targets.Select(t => (Func<int, Task<Row>>)(warmup => MeasureAsync("throughput", t.Name, t.Server, t.Url, settings, t.Key, warmup)))],
+                r => r.Result.RequestsPerSecond));
         }
 
-        // Fixed rate: the added latency of the proxy at a realistic load, not at saturation.
+        // Fixed rate: the added latency of the proxy at a realistic load, not at saturation (median by p99).
         var directTarget = targets[0];
         var evertokenTarget = targets[1];
         var yarpTarget = targets[2];
-        rows.Add(await FixedRateAsync("upstream direct", upstream, directTarget.Url, settings, null));
-        rows.Add(await FixedRateAsync("Evertoken proxy", evertoken, evertokenTarget.Url, settings, evertokenTarget.Key));
-        rows.Add(await FixedRateAsync("bare YARP", yarp, yarpTarget.Url, settings, null));
+        rows.AddRange(await RoundsAsync(settings, [
+            warmup => FixedRateAsync("upstream direct", upstream, directTarget.Url, settings, null, warmup),
+            warmup => FixedRateAsync("Evertoken proxy", evertoken, evertokenTarget.Url, settings, evertokenTarget.Key, warmup),
+            warmup => FixedRateAsync("bare YARP", yarp, yarpTarget.Url, settings, null, warmup),
+        ], r => r.Result.P99Ms));
     }
 
-    private static async Task<Row> MeasureAsync(string run, string target, ChildServer server, Uri url, BenchSettings settings, string? key)
+    /// <summary>
+    /// Runs every measurement <see cref="BenchSettings.Rounds"/> times, interleaved (so a noisy minute hits every
+    /// target alike), and keeps each one's median round by <paramref name="rank"/>. The first round warms up for
+    /// <see cref="BenchSettings.Warmup"/> seconds, later ones for 2.
+    /// </summary>
+    private static async Task<List<Row>> RoundsAsync(BenchSettings settings, IReadOnlyList<Func<int, Task<Row>>> measurements, Func<Row, double> rank)
     {
-        await Wrk.RunAsync(url, settings, settings.Warmup, key);
+        var runs = measurements.Select(_ => new List<Row>()).ToList();
+        for (var round = 0; round < settings.Rounds; round++)
+        {
+            var warmup = round == 0 ? settings.Warmup : Math.Min(2, settings.Warmup);
+            for (var i = 0; i < measurements.Count; i++)
+            {
+                runs[i].Add(await measurements[i](warmup));
+            }
+        }
+
+        return [.. runs.Select(r => r.OrderBy(rank).ElementAt(r.Count / 2) with { Rounds = r.Count })];
+    }
+
+    private static async Task<Row> MeasureAsync(string run, string target, ChildServer server, Uri url, BenchSettings settings, string? key, int warmup)
+    {
+        await Wrk.RunAsync(url, settings, warmup, key);
         var cpu = server.CpuTime();
         var result = await Wrk.RunAsync(url, settings, settings.Duration, key);
         return new Row(run, target, server, result, CpuPerRequest(server.CpuTime() - cpu, result));
     }
 
-    private static async Task<Row> FixedRateAsync(string target, ChildServer server, Uri url, BenchSettings settings, string? key)
+    private static async Task<Row> FixedRateAsync(string target, ChildServer server, Uri url, BenchSettings settings, string? key, int warmup)
     {
-        await FixedRateLoad.RunAsync(url, settings.Rate, settings.Warmup, key);
+        await FixedRateLoad.RunAsync(url, settings.Rate, warmup, key);
         var cpu = server.CpuTime();
         var result = await FixedRateLoad.RunAsync(url, settings.Rate, settings.Duration, key);
         return new Row($"fixed {settings.Rate}/s", target, server, result, CpuPerRequest(server.CpuTime() - cpu, result));
@@ -250,5 +273,5 @@ internal static class ProxyBench
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries).Concat(["/usr/sbin", "/sbin"])
             .Select(dir => Path.Combine(dir, program)).FirstOrDefault(File.Exists);
 
-    private sealed record Row(string Run, string Target, ChildServer Server, LoadResult Result, double CpuUsPerRequest);
+    private sealed record Row(string Run, string Target, ChildServer Server, LoadResult Result, double CpuUsPerRequest, int Rounds = 1);
 }
