@@ -90,6 +90,9 @@ public static class ServerServiceExtensions
         services.AddOpenTelemetry().WithMetrics(m => m
             .AddMeter(EvertokenTelemetry.Name)
             .AddAspNetCoreInstrumentation()
+            // Two measurements on every request (one in, one out), proxied calls included, for a gauge that a scrape
+            // every few seconds rarely catches above zero; evertoken.proxy.* and the request histogram say more.
+            .AddView("http.server.active_requests", MetricStreamConfiguration.Drop)
             .AddPrometheusExporter());
         services.AddEvertokenDashboard();
         settings.ConfigureServices?.Invoke(services);
