@@ -41,6 +41,7 @@ public static class ServerServiceExtensions
         });
         services.AddHostedService<ClientKeyStoreInitializer>();
         services.TryAddSingleton<ClientKeyCache>();
+        services.TryAddSingleton<BearerKeyCheck>();
         services.TryAddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<EvertokenOptions>>().Value;

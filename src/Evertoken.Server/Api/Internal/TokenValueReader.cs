@@ -18,8 +18,7 @@ namespace Evertoken.Server.Api.Internal;
 /// allocation beyond the audit entry: the body and the audit detail are built once per token version.
 /// </summary>
 internal sealed partial class TokenValueReader(
-    ClientKeyCache keys,
-    AdminCredentials admin,
+    BearerKeyCheck check,
     ITokenKeeper keeper,
     AuditWriter audit,
     TimeProvider time,
@@ -27,7 +26,6 @@ internal sealed partial class TokenValueReader(
 {
     private const string Prefix = "/v1/tokens/";
     private const string Suffix = "/value";
-    private const string Bearer = "Bearer ";
     private const string ReadScope = "read-token";
     private const string JsonContentType = "application/json; charset=utf-8";
 
@@ -50,19 +48,11 @@ internal sealed partial class TokenValueReader(
             return next(context);
         }
 
-        // A single header value comes back as the same string, no copy.
-        var header = request.Headers.Authorization.ToString();
-        var presented = header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase) ? header.AsSpan(Bearer.Length).Trim() : [];
-        if (!presented.StartsWith(ClientKeySecret.Prefix, StringComparison.Ordinal))
-        {
-            // The admin key is an identity without the right (403), anything else no identity (401), as the key scheme
-            // and the policy decide. The admin reads values only through a read-token key.
-            return RefuseAsync(context, !presented.IsEmpty && admin.IsApiKey(presented.ToString()) ? StatusCodes.Status403Forbidden : StatusCodes.Status401Unauthorized);
-        }
-
-        return keys.TryAuthenticateCached(presented, out var key)
-            ? ReadAsync(context, key, name)
-            : LoadKeyAsync(context, presented.ToString(), name.ToString());
+        // The admin reads values only through a read-token key: the admin key is an identity without the right (403).
+        var pending = check.CheckAsync(context, ReadScope);
+        return pending.IsCompletedSuccessfully
+            ? ReadAsync(context, pending.Result, name)
+            : ReadWhenCheckedAsync(context, pending, name.ToString());
     }
 
     /// <summary>
@@ -82,20 +72,20 @@ internal sealed partial class TokenValueReader(
         return name.IndexOfAny('/', '%') < 0;
     }
 
-    private async Task LoadKeyAsync(HttpContext context, string presented, string name)
-    {
-        var key = await keys.AuthenticateAsync(presented, context.RequestAborted);
-        await ReadAsync(context, key, name);
-    }
+    private async Task ReadWhenCheckedAsync(HttpContext context, ValueTask<BearerKeyCheckResult> pending, string name) =>
+        await ReadAsync(context, await pending, name);
 
-    private Task ReadAsync(HttpContext context, ClientKey? key, ReadOnlySpan<char> name)
+    private Task ReadAsync(HttpContext context, BearerKeyCheckResult checkResult, ReadOnlySpan<char> name)
     {
-        if (key is null)
+        if (checkResult.Key is not { } key)
         {
-            return RefuseAsync(context, StatusCodes.Status401Unauthorized);
+            return RefuseAsync(context, checkResult.Status);
         }
 
-        if (!HasReadScope(key) || !MayRead(key, name))
+        // The name string of an earlier read is reused: no copy of the path segment per read.
+        var prepared = _prepared.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var known) ? known : null;
+        var tokenName = prepared?.Name ?? name.ToString();
+        if (!key.AllowsToken(tokenName))
         {
             return RefuseAsync(context, StatusCodes.Status403Forbidden);
         }
@@ -107,9 +97,6 @@ internal sealed partial class TokenValueReader(
             hostingMetrics.MetricsDisabled = true;
         }
 
-        // The name string of an earlier read is reused: no copy of the path segment per read.
-        var prepared = _prepared.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out var known) ? known : null;
-        var tokenName = prepared?.Name ?? name.ToString();
         // Read once: every read of RequestAborted takes Kestrel's abort lock.
         var ct = context.RequestAborted;
         ValueTask<CurrentToken> pending;
@@ -194,37 +181,6 @@ internal sealed partial class TokenValueReader(
     /// </summary>
     private static Task RefuseAsync(HttpContext context, int status) =>
         TypedResults.Problem(statusCode: status).ExecuteAsync(context);
-
-    private static bool HasReadScope(ClientKey key)
-    {
-        // Indexing, not LINQ: no enumerator on the hot path. The cache hands out live keys only.
-        var scopes = key.Scopes;
-        for (var i = 0; i < scopes.Count; i++)
-        {
-            if (string.Equals(scopes[i], ReadScope, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>The endpoint's <c>MayUseToken</c>: the key lists the token, or <c>*</c>.</summary>
-    private static bool MayRead(ClientKey key, ReadOnlySpan<char> name)
-    {
-        var tokens = key.Tokens;
-        for (var i = 0; i < tokens.Count; i++)
-        {
-            var allowed = tokens[i];
-            if (allowed == "*" || name.Equals(allowed, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Token {Name} v{Version} read by client key {KeyId}")]
     private static partial void LogRead(ILogger logger, string name, long version, string keyId);

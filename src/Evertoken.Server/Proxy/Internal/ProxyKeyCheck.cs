@@ -5,57 +5,26 @@ namespace Evertoken.Server.Proxy.Internal;
 
 /// <summary>
 /// The proxy's own check of <c>Authorization: Bearer etk_...</c>, the same rule as the <c>proxy</c> policy without
-/// the authentication and authorization middleware: a live client key with the <c>proxy</c> right passes; no key, a
-/// malformed, unknown, revoked or wrong one gets 401; the admin key or a key without the right gets 403. A rejected
-/// call is answered here (problem details) and never reaches upstream. A cached key is checked without allocating.
+/// the authentication and authorization middleware (<see cref="BearerKeyCheck"/> with the <c>proxy</c> right). A
+/// rejected call is answered here (problem details, and the <c>Bearer</c> challenge on a 401) and never reaches
+/// upstream.
 /// </summary>
-internal sealed class ProxyKeyCheck(ClientKeyCache keys, AdminCredentials admin)
+internal sealed class ProxyKeyCheck(BearerKeyCheck check)
 {
-    private const string Bearer = "Bearer ";
     private const string ProxyScope = "proxy";
 
     /// <summary>The caller's client key; null when the call was refused (the answer is then written).</summary>
     public ValueTask<ClientKey?> AuthorizeAsync(HttpContext context)
     {
-        // A single header value comes back as the same string, no copy.
-        var header = context.Request.Headers.Authorization.ToString();
-        var presented = header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase) ? header.AsSpan(Bearer.Length).Trim() : [];
-        if (presented.StartsWith(ClientKeySecret.Prefix, StringComparison.Ordinal))
-        {
-            return keys.TryAuthenticateCached(presented, out var key) ? Decide(context, key) : LoadAsync(context, presented.ToString());
-        }
-
-        var status = !presented.IsEmpty && admin.IsApiKey(presented.ToString()) ? StatusCodes.Status403Forbidden : StatusCodes.Status401Unauthorized;
-        return RefuseAsync(context, status);
+        var pending = check.CheckAsync(context, ProxyScope);
+        return pending.IsCompletedSuccessfully ? Decide(context, pending.Result) : DecideWhenLoadedAsync(context, pending);
     }
 
-    private async ValueTask<ClientKey?> LoadAsync(HttpContext context, string presented) =>
-        await Decide(context, await keys.AuthenticateAsync(presented, context.RequestAborted));
+    private static async ValueTask<ClientKey?> DecideWhenLoadedAsync(HttpContext context, ValueTask<BearerKeyCheckResult> pending) =>
+        await Decide(context, await pending);
 
-    private static ValueTask<ClientKey?> Decide(HttpContext context, ClientKey? key)
-    {
-        if (key is null)
-        {
-            return RefuseAsync(context, StatusCodes.Status401Unauthorized);
-        }
-
-        return HasProxyScope(key) ? ValueTask.FromResult<ClientKey?>(key) : RefuseAsync(context, StatusCodes.Status403Forbidden);
-    }
-
-    private static bool HasProxyScope(ClientKey key)
-    {
-        // Indexing, not LINQ: no enumerator on the hot path.
-        var scopes = key.Scopes;
-        for (var i = 0; i < scopes.Count; i++)
-        {
-            if (string.Equals(scopes[i], ProxyScope, StringComparison.Ordinal))
-            {
-                return key.RevokedAt is null;
-            }
-        }
-
-        return false;
-    }
+    private static ValueTask<ClientKey?> Decide(HttpContext context, BearerKeyCheckResult result) =>
+        result.Key is { } key ? ValueTask.FromResult<ClientKey?>(key) : RefuseAsync(context, result.Status);
 
     private static async ValueTask<ClientKey?> RefuseAsync(HttpContext context, int status)
     {
