@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Threading.Channels;
 using Evertoken.Storage.Internal;
@@ -439,7 +438,7 @@ public sealed class PostgresWebhookInbox : IWebhookInbox, IAsyncDisposable
     {
         private readonly List<long> _id = new(capacity), _receivedAt = new(capacity);
         private readonly List<byte[]> _body = new(capacity);
-        private readonly List<string> _sha = new(capacity), _relayState = new(capacity), _phone = new(capacity);
+        private readonly List<string> _relayState = new(capacity), _phone = new(capacity);
         private readonly List<int> _events = new(capacity), _new = new(capacity), _duplicates = new(capacity);
 
         public void Add(long id, long receivedAt, PendingAppend pending, int added, int duplicates)
@@ -447,7 +446,6 @@ public sealed class PostgresWebhookInbox : IWebhookInbox, IAsyncDisposable
             _id.Add(id);
             _receivedAt.Add(receivedAt);
             _body.Add(pending.Body);
-            _sha.Add(pending.BodySha256);
             _events.Add(pending.Events.Count);
             _new.Add(added);
             _duplicates.Add(duplicates);
@@ -458,7 +456,7 @@ public sealed class PostgresWebhookInbox : IWebhookInbox, IAsyncDisposable
         public NpgsqlBatchCommand Insert() => Command(WebhookPostgresSchema.InsertPayloads,
             Param(_id.ToArray()), Param(_receivedAt.ToArray()),
             new NpgsqlParameter<byte[][]> { TypedValue = [.. _body], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea },
-            Array(_sha), Param(_events.ToArray()), Param(_new.ToArray()), Param(_duplicates.ToArray()), Array(_relayState), Array(_phone));
+            Param(_events.ToArray()), Param(_new.ToArray()), Param(_duplicates.ToArray()), Array(_relayState), Array(_phone));
     }
 
     /// <summary>The new event rows of a batch (distinct dedup keys), one array per column, in arrival order.</summary>
@@ -506,8 +504,6 @@ public sealed class PostgresWebhookInbox : IWebhookInbox, IAsyncDisposable
     private sealed class PendingAppend(byte[] body, IReadOnlyList<WebhookEvent> events, DateTimeOffset receivedAt)
     {
         public byte[] Body { get; } = body;
-
-        public string BodySha256 { get; } = Convert.ToHexStringLower(SHA256.HashData(body));
 
         public IReadOnlyList<WebhookEvent> Events { get; } = events;
 

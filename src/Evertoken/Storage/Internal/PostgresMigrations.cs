@@ -120,6 +120,9 @@ internal static class PostgresMigrations
             );
             """),
         new(3, "webhook inbox and relay queue", Evertoken.WhatsApp.Internal.WebhookPostgresSchema.Create),
+        // Nothing read the body hash; computing it cost every webhook a SHA-256. Nullable rather than dropped, so an
+        // instance of the previous version still writing it keeps working during a rolling upgrade.
+        new(4, "webhook payload body hash optional", "ALTER TABLE webhook_payloads ALTER COLUMN body_sha256 DROP NOT NULL;"),
     ];
 
     public static int Latest => All[^1].Version;

@@ -83,8 +83,8 @@ internal static class WebhookPostgresSchema
 
     // The writer's statements take one array per column and write a whole batch at once (unnest keeps the order).
     public const string InsertPayloads = """
-        INSERT INTO webhook_payloads (id, received_at, body, body_sha256, event_count, new_event_count, duplicate_event_count, relay_state, phone_number_id)
-        SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::text[], $5::int[], $6::int[], $7::int[], $8::text[], $9::text[]);
+        INSERT INTO webhook_payloads (id, received_at, body, event_count, new_event_count, duplicate_event_count, relay_state, phone_number_id)
+        SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[], $4::int[], $5::int[], $6::int[], $7::text[], $8::text[]);
         """;
 
     // Only keys stored nowhere yet (the writer checked under its lock, so the conflict clause is a safety net for rows
