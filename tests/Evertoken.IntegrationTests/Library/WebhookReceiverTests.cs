@@ -52,6 +52,9 @@ public sealed class WebhookReceiverTests
 
         await Poll.UntilAsync(() => handler.Events.Count >= 2, "both events handed to the handler", Deadline);
         var inbox = app.Services.GetRequiredService<IWebhookInbox>();
+        // The handler may see both events before the redelivery (the third payload) is indexed and counted.
+        using var indexed = new CancellationTokenSource(Deadline);
+        await inbox.WaitForIndexAsync(cancellationToken: indexed.Token);
         var stored = await inbox.QueryEventsAsync(new WebhookEventQuery(), TestContext.Current.CancellationToken);
         stored.Events.Count.ShouldBe(2);
         stored.Events.Single(e => e.Event.Kind == WebhookEventKind.Message).DuplicateCount.ShouldBe(1);
