@@ -163,6 +163,34 @@ public sealed class TokenValueReadTests
         (await Read(service, "main", other)).Status.ShouldBe(HttpStatusCode.Unauthorized);
     }
 
+    [Fact]
+    public async Task Reads_are_counted_by_status_in_the_metrics_and_Kestrel_buffer_counts_are_not_exported()
+    {
+        await using var service = await TestService.StartAsync();
+        await service.AddTokenAsync("main", service.MintSystemUserToken(TimeSpan.FromDays(60)));
+        var (_, any) = await CreateKeyAsync(service, ["read-token"], ["*"]);
+        // The counters are process-wide: other servers of this test run may read too, so count from here.
+        var served = await ReadCountAsync(service, "200");
+        var unknown = await ReadCountAsync(service, "404");
+
+        (await Read(service, "main", any)).Status.ShouldBe(HttpStatusCode.OK);
+        (await Read(service, "main", any)).Status.ShouldBe(HttpStatusCode.OK);
+        (await Read(service, "nope", any)).Status.ShouldBe(HttpStatusCode.NotFound);
+
+        // The exporter answers a scrape from its cache for a moment: poll.
+        await Eventually.TrueAsync(async () => await ReadCountAsync(service, "200") >= served + 2, "two reads counted as 200");
+        await Eventually.TrueAsync(async () => await ReadCountAsync(service, "404") >= unknown + 1, "one read counted as 404");
+        (await service.Anonymous.GetStringAsync("metrics", Ct)).ShouldNotContain("aspnetcore_memory_pool");
+    }
+
+    /// <summary>evertoken_token_reads_total for one status, from the Prometheus endpoint; 0 before the first read.</summary>
+    private static async Task<double> ReadCountAsync(TestService service, string status)
+    {
+        var text = await service.Anonymous.GetStringAsync("metrics", Ct);
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("evertoken_token_reads_total{", StringComparison.Ordinal) && l.Contains($"status=\"{status}\"", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static async Task<(string Id, string Key)> CreateKeyAsync(TestService service, string[] scopes, string[] tokens)
     {
         using var response = await service.Admin.PostAsJsonAsync("v1/client-keys", new { name = "reader", scopes, tokens }, Ct);

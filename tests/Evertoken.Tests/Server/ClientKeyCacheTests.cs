@@ -31,6 +31,30 @@ public sealed class ClientKeyCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task A_matched_secret_is_remembered_only_once_it_matched_and_only_that_secret_passes()
+    {
+        var (store, id, key) = await StoreWithKeyAsync();
+        var cache = new ClientKeyCache(store, TimeProvider.System);
+        var wrongSecret = key[..^1] + (key[^1] == 'A' ? 'B' : 'A');
+        var shorter = key[..^1];
+
+        // A wrong secret presented first is checked against the hash and not remembered.
+        (await cache.AuthenticateAsync(wrongSecret, Ct)).ShouldBeNull();
+        cache.TryAuthenticateCached(wrongSecret, out var first).ShouldBeTrue();
+        first.ShouldBeNull();
+
+        for (var i = 0; i < 3; i++)
+        {
+            cache.TryAuthenticateCached(key, out var right).ShouldBeTrue();
+            right!.Id.ShouldBe(id, $"call {i}");
+            cache.TryAuthenticateCached(wrongSecret, out var wrong).ShouldBeTrue();
+            wrong.ShouldBeNull($"call {i}: same length as the remembered secret");
+            cache.TryAuthenticateCached(shorter, out var other).ShouldBeTrue();
+            other.ShouldBeNull($"call {i}: another length, checked against the hash");
+        }
+    }
+
+    [Fact]
     public async Task Malformed_and_unknown_keys_are_refused_and_a_revoked_key_is_refused_once_forgotten()
     {
         var (store, id, key) = await StoreWithKeyAsync();

@@ -29,13 +29,21 @@ internal sealed partial class TokenValueReader(
     private const string ReadScope = "read-token";
     private const string JsonContentType = "application/json; charset=utf-8";
 
+    // Counted with Interlocked and reported when metrics are collected: a tagged Counter.Add per read went through the
+    // OpenTelemetry SDK's tag lookup, about 3% of a read's CPU.
+    private static long s_served;
+    private static long s_unknown;
+
     /// <summary><c>evertoken.token.reads</c>, tagged <c>status</c> (200 or 404): the reads that passed the key check,
     /// measured here instead of by ASP.NET Core's request histogram, as the proxy does.</summary>
-    private static readonly Counter<long> Reads = EvertokenTelemetry.Meter.CreateCounter<long>("evertoken.token.reads", description: "Token value reads by status");
-
-    // Boxed once: a status tag per read would otherwise box an int.
-    private static readonly KeyValuePair<string, object?> Served = new("status", StatusCodes.Status200OK);
-    private static readonly KeyValuePair<string, object?> Unknown = new("status", StatusCodes.Status404NotFound);
+    private static readonly ObservableCounter<long> Reads = EvertokenTelemetry.Meter.CreateObservableCounter(
+        "evertoken.token.reads",
+        () => new[]
+        {
+            new Measurement<long>(Interlocked.Read(ref s_served), new KeyValuePair<string, object?>("status", StatusCodes.Status200OK)),
+            new Measurement<long>(Interlocked.Read(ref s_unknown), new KeyValuePair<string, object?>("status", StatusCodes.Status404NotFound)),
+        },
+        description: "Token value reads by status");
 
     private readonly ConcurrentDictionary<string, PreparedRead> _prepared = new(StringComparer.Ordinal);
 
@@ -158,7 +166,7 @@ internal sealed partial class TokenValueReader(
 
     private static Task WriteAsync(HttpContext context, PreparedRead prepared, CancellationToken ct)
     {
-        Reads.Add(1, Served);
+        Interlocked.Increment(ref s_served);
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = JsonContentType;
@@ -171,7 +179,7 @@ internal sealed partial class TokenValueReader(
     {
         // A token deleted since: its last answer is not kept in memory.
         _prepared.TryRemove(name, out _);
-        Reads.Add(1, Unknown);
+        Interlocked.Increment(ref s_unknown);
         return TokensApi.NotFound(name).ExecuteAsync(context);
     }
 
