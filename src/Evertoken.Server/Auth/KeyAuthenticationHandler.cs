@@ -45,6 +45,14 @@ public sealed class KeyAuthenticationHandler(
             : AuthenticateResult.Fail("Unknown key.");
     }
 
+    /// <inheritdoc />
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        // RFC 6750 §3: a bearer-protected resource names its scheme in the challenge (the proxy answers the same).
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return base.HandleChallengeAsync(properties);
+    }
+
     private AuthenticateResult Success(IEnumerable<Claim> claims) =>
         AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name)), Scheme.Name));
 }

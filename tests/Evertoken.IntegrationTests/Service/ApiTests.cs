@@ -146,7 +146,10 @@ public sealed class ApiTests
         (await SendAsync(service.Admin, HttpMethod.Get, "v1/tokens/main/value")).Status.ShouldBe(HttpStatusCode.Forbidden, "even the admin reads values only through a read-token key");
         foreach (var path in new[] { "v1/tokens", "v1/tokens/main", "v1/tokens/main/history", "v1/client-keys", "v1/audit", "v1/alerts", "v1/tokens/main/value" })
         {
-            (await SendAsync(service.Anonymous, HttpMethod.Get, path)).Status.ShouldBe(HttpStatusCode.Unauthorized, path);
+            using var anonymous = await service.Anonymous.GetAsync(path, Ct);
+            anonymous.StatusCode.ShouldBe(HttpStatusCode.Unauthorized, path);
+            // RFC 6750 §3: the challenge names the scheme.
+            anonymous.Headers.WwwAuthenticate.ToString().ShouldBe("Bearer", path);
         }
 
         using (var wrong = KeyClient(service, "eta_not_the_admin_key"))

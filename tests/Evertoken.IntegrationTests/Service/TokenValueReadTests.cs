@@ -56,6 +56,7 @@ public sealed class TokenValueReadTests
             lean.ContentType.ShouldBe("application/problem+json", name);
             lean.Body!["status"]!.GetValue<int>().ShouldBe((int)status, name);
             lean.Body!["traceId"].ShouldNotBeNull(name);
+            lean.WwwAuthenticate.ShouldBe(status == HttpStatusCode.Unauthorized ? "Bearer" : "", name);
             lean.ShouldBeSameAnswerAs(endpoint, name);
         }
 

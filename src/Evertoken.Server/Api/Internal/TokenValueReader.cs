@@ -187,8 +187,16 @@ internal sealed partial class TokenValueReader(
     /// The policy's refusal as the status code pages write it for its challenge or forbid: the problem defaults for
     /// the status and the trace id. No <c>WWW-Authenticate</c>: the key scheme sends none.
     /// </summary>
-    private static Task RefuseAsync(HttpContext context, int status) =>
-        TypedResults.Problem(statusCode: status).ExecuteAsync(context);
+    private static Task RefuseAsync(HttpContext context, int status)
+    {
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            // As the key scheme's challenge answers the endpoint (RFC 6750 §3).
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+
+        return TypedResults.Problem(statusCode: status).ExecuteAsync(context);
+    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Token {Name} v{Version} read by client key {KeyId}")]
     private static partial void LogRead(ILogger logger, string name, long version, string keyId);
