@@ -10,11 +10,12 @@ namespace Evertoken.Server.Auth;
 /// <summary>
 /// Client keys by id, read from the store once and then served from memory (the proxy checks a key on every call).
 /// A cached key keeps its secret hash as bytes, so checking a presented key allocates nothing: parse as spans,
-/// SHA-256 into the stack, compare in constant time. The first secret that matches is then kept beside the hash, so the
-/// same app presenting the same key on every call is checked by a constant-time comparison instead of a hash (about
-/// a microsecond of OpenSSL per call on the proxy and token-read paths); the store itself still holds only the hash. Revocations through this instance's API update the cache at once;
-/// an entry is read again after <see cref="RefreshAfter"/>, so a key revoked or created through another instance
-/// sharing the store (PostgreSQL) takes effect here within that time.
+/// SHA-256 into the stack, compare in constant time. The first secret that matches is then kept beside the hash, so an
+/// app presenting the same key on every call is checked by a constant-time comparison instead of a hash (about a
+/// microsecond of OpenSSL per call on the proxy and token-read paths); the store still holds only the hash.
+/// Revocations through this instance's API update the cache at once; an entry is read again after
+/// <see cref="RefreshAfter"/>, so a key revoked or created through another instance sharing the store (PostgreSQL)
+/// takes effect here within that time.
 /// </summary>
 public sealed class ClientKeyCache(IClientKeyStore store, TimeProvider time)
 {

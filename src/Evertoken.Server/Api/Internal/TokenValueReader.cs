@@ -185,13 +185,12 @@ internal sealed partial class TokenValueReader(
 
     /// <summary>
     /// The policy's refusal as the status code pages write it for its challenge or forbid: the problem defaults for
-    /// the status and the trace id. No <c>WWW-Authenticate</c>: the key scheme sends none.
+    /// the status and the trace id, and on a 401 the key scheme's <c>WWW-Authenticate: Bearer</c>.
     /// </summary>
     private static Task RefuseAsync(HttpContext context, int status)
     {
         if (status == StatusCodes.Status401Unauthorized)
         {
-            // As the key scheme's challenge answers the endpoint (RFC 6750 §3).
             context.Response.Headers.WWWAuthenticate = "Bearer";
         }
 
