@@ -13,6 +13,12 @@ internal sealed class BearerKeyCheck(ClientKeyCache keys, AdminCredentials admin
 {
     private const string Bearer = "Bearer ";
 
+    /// <summary>
+    /// Names the scheme on a 401 (RFC 6750 §3), as every key-protected answer does: the key scheme's challenge and the
+    /// lean paths' own refusals.
+    /// </summary>
+    public static void AddChallenge(HttpResponse response) => response.Headers.WWWAuthenticate = "Bearer";
+
     /// <summary>The caller's client key when it has <paramref name="scope"/>; otherwise the status to refuse with.</summary>
     public ValueTask<BearerKeyCheckResult> CheckAsync(HttpContext context, string scope)
     {

@@ -48,8 +48,7 @@ public sealed class KeyAuthenticationHandler(
     /// <inheritdoc />
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        // RFC 6750 §3: a bearer-protected resource names its scheme in the challenge (the proxy answers the same).
-        Response.Headers.WWWAuthenticate = "Bearer";
+        BearerKeyCheck.AddChallenge(Response);
         return base.HandleChallengeAsync(properties);
     }
 

@@ -95,7 +95,7 @@ public static class ServerServiceExtensions
             // every few seconds rarely catches above zero; evertoken.proxy.* and the request histogram say more.
             .AddView("http.server.active_requests", MetricStreamConfiguration.Drop)
             // Kestrel's memory pool (ASP.NET Core 10) counts every buffer it rents and returns, several per request:
-            // a tagged measurement each, about 2% of a token read's CPU, for figures only a Kestrel developer reads.
+            // a tagged measurement each, about 2.5% of a token read's CPU, for figures only a Kestrel developer reads.
             .AddView("aspnetcore.memory_pool.*", MetricStreamConfiguration.Drop)
             .AddPrometheusExporter());
         services.AddEvertokenDashboard();

@@ -191,7 +191,7 @@ internal sealed partial class TokenValueReader(
     {
         if (status == StatusCodes.Status401Unauthorized)
         {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
+            BearerKeyCheck.AddChallenge(context.Response);
         }
 
         return TypedResults.Problem(statusCode: status).ExecuteAsync(context);

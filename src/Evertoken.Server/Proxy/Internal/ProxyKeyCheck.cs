@@ -30,8 +30,7 @@ internal sealed class ProxyKeyCheck(BearerKeyCheck check)
     {
         if (status == StatusCodes.Status401Unauthorized)
         {
-            // RFC 6750 §3: a bearer-protected resource names its scheme in the challenge.
-            context.Response.Headers.WWWAuthenticate = "Bearer";
+            BearerKeyCheck.AddChallenge(context.Response);
         }
 
         var detail = status == StatusCodes.Status401Unauthorized
