@@ -27,6 +27,9 @@ namespace Evertoken.WhatsApp;
 /// before index work. Index transactions commit with <c>synchronous=NORMAL</c> even when stage 1 uses FULL: losing
 /// them to a power cut only means indexing those payloads again, and the next FULL commit syncs them anyway. Reads
 /// use their own connections and wait for neither stage.</para>
+/// <para>A flusher thread syncs the file's new pages every <see cref="WebhookInboxOptions.FileFlushInterval"/>, so the
+/// syncs SQLite makes at each checkpoint, on the writer thread, find little left to write
+/// (<see cref="SqliteFileFlusher"/>).</para>
 /// </summary>
 public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
 {
@@ -54,6 +57,7 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
     });
     private Task? _writer;
     private Task? _indexer;
+    private SqliteFileFlusher? _flusher;
     private string _insertPayload = WebhookInboxSchema.InsertPayload;
     private SqliteCommand? _insertCommand; // the writer thread's, prepared once
     // The writer thread's: (last payload id, commit time in ms) of each append batch not yet wholly indexed, oldest
@@ -138,6 +142,9 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
 
     /// <summary>The clock of <see cref="WebhookInboxOptions.MaxIndexDelay"/>. Settable for tests.</summary>
     internal TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>The flusher of the file's pages (null when <see cref="WebhookInboxOptions.FileFlushInterval"/> is zero or before start).</summary>
+    internal SqliteFileFlusher? Flusher => _flusher;
 
     /// <summary>The connection string of the file, for the relay's own connections.</summary>
     internal string ConnectionString => _connectionString;
@@ -234,6 +241,12 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
 
             _writer = StartThread("Evertoken webhook inbox writer", () => WriterLoop(writer));
             _indexer = StartThread("Evertoken webhook inbox indexer", () => IndexerLoop(indexer, _indexedThrough));
+            if (_options.FileFlushInterval > TimeSpan.Zero)
+            {
+                _flusher = new SqliteFileFlusher(Path.GetFullPath(_options.DatabasePath), _options.FileFlushInterval,
+                    () => CommittedBatches + IndexBatches, Clock, _logger);
+            }
+
             _initialized = true;
         }
         finally
@@ -393,6 +406,7 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
             await indexer.ConfigureAwait(false);
         }
 
+        _flusher?.Dispose();
         Volatile.Read(ref _indexProgress).TrySetException(new ObjectDisposedException(nameof(SqliteWebhookInbox)));
         await _shutdown.CancelAsync().ConfigureAwait(false);
         _shutdown.Dispose();

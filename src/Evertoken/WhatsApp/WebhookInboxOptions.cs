@@ -35,6 +35,14 @@ public sealed class WebhookInboxOptions
     /// </summary>
     public int MaxIndexLag { get; set; } = 1_000_000;
 
+    /// <summary>
+    /// How often the inbox file's newly written pages are synced to disk ahead of SQLite's own syncs (see
+    /// <see cref="SqliteWebhookInbox"/>). Default 20 ms; zero turns it off. SQLite otherwise syncs a checkpoint's worth
+    /// of pages at once on the writer thread, and every webhook waiting for its 200 waits for that disk write. It never
+    /// makes a sync unnecessary, so durability is the same either way. Between zero and one second. SQLite inbox only.
+    /// </summary>
+    public TimeSpan FileFlushInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Checks the options and reports every problem at once.</summary>
     public sealed class Validator : IValidateOptions<WebhookInboxOptions>
     {
@@ -61,6 +69,11 @@ public sealed class WebhookInboxOptions
             if (options.MaxIndexLag is < 1 or > 10_000_000)
             {
                 problems.Add($"WebhookInbox:MaxIndexLag must be between 1 and 10000000 (got {options.MaxIndexLag}).");
+            }
+
+            if (options.FileFlushInterval < TimeSpan.Zero || options.FileFlushInterval > TimeSpan.FromSeconds(1))
+            {
+                problems.Add($"WebhookInbox:FileFlushInterval must be between 00:00:00 and 00:00:01 (got {options.FileFlushInterval}).");
             }
 
             return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

@@ -360,9 +360,54 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
     public void Invalid_options_are_reported_all_at_once()
     {
         var ex = Should.Throw<OptionsValidationException>(() =>
-            new SqliteWebhookInbox(Options.Create(new WebhookInboxOptions { DatabasePath = " ", MaxBatchSize = 0, MaxIndexLag = 0 })));
+            new SqliteWebhookInbox(Options.Create(new WebhookInboxOptions
+            {
+                DatabasePath = " ",
+                MaxBatchSize = 0,
+                MaxIndexLag = 0,
+                FileFlushInterval = TimeSpan.FromSeconds(2),
+            })));
 
-        ex.Failures.Count().ShouldBe(3);
+        ex.Failures.Count().ShouldBe(4);
+        ex.Failures.ShouldContain(f => f.Contains("FileFlushInterval", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_flusher_syncs_the_files_once_per_interval_after_a_commit_and_not_while_idle()
+    {
+        var clock = new FakeTimeProvider(T0);
+        var inbox = CreateSut();
+        inbox.Clock = clock;
+        await inbox.AppendAsync(TextMessage(1).Body, T0, Ct);
+        await WaitForIndexAsync(inbox);
+        var flusher = inbox.Flusher.ShouldNotBeNull();
+        flusher.Flushes.ShouldBe(0);
+
+        // The interval passes with commits since the flusher started: one sync of the WAL and the database file.
+        clock.Advance(TimeSpan.FromMilliseconds(20));
+        await WaitUntil(() => flusher.Ticks >= 1);
+        flusher.Flushes.ShouldBe(1);
+
+        // Nothing written since: the next interval passes without touching the disk.
+        clock.Advance(TimeSpan.FromMilliseconds(20));
+        await WaitUntil(() => flusher.Ticks >= 2);
+        flusher.Flushes.ShouldBe(1);
+
+        await inbox.AppendAsync(TextMessage(2).Body, T0, Ct);
+        await WaitForIndexAsync(inbox);
+        clock.Advance(TimeSpan.FromMilliseconds(20));
+        await WaitUntil(() => flusher.Ticks >= 3);
+        flusher.Flushes.ShouldBe(2);
+        (await inbox.GetPayloadAsync(2, Ct)).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task A_zero_flush_interval_starts_no_flusher()
+    {
+        var inbox = new SqliteWebhookInbox(Options.Create(new WebhookInboxOptions { DatabasePath = DatabasePath, FileFlushInterval = TimeSpan.Zero }));
+        _inboxes.Add(inbox);
+        await inbox.AppendAsync(TextMessage(1).Body, T0, Ct);
+        inbox.Flusher.ShouldBeNull();
     }
 
     [Fact]

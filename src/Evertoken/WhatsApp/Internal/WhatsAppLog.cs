@@ -31,4 +31,7 @@ internal static partial class WhatsAppLog
 
     [LoggerMessage(EventId = 4021, Level = LogLevel.Error, Message = "Webhook inbox indexing failed; nothing of the batch was committed, retrying in {Backoff}")]
     public static partial void InboxIndexerFailed(ILogger logger, TimeSpan backoff, Exception exception);
+
+    [LoggerMessage(EventId = 4022, Level = LogLevel.Warning, Message = "Webhook inbox files could not be flushed ahead of SQLite's syncs (SQLite still syncs them; checkpoints may stall the receiver longer)")]
+    public static partial void InboxFlushFailed(ILogger logger, Exception exception);
 }
