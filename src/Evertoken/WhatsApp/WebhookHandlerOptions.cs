@@ -6,7 +6,9 @@ namespace Evertoken.WhatsApp;
 public sealed class WebhookHandlerOptions
 {
     /// <summary>The file that records the last event handed to every handler, so a restart goes on from there.
-    /// A relative path is placed in the data folder. Default <c>webhook-handlers.cursor</c>.</summary>
+    /// A relative path is placed in the data folder. Default <c>webhook-handlers.cursor</c>. With the PostgreSQL store
+    /// the instances share the cursor in the database instead; this file is then read only once, when the database
+    /// has no cursor yet (an instance that ran alone before goes on from where it was).</summary>
     public string CursorFile { get; set; } = "webhook-handlers.cursor";
 
     /// <summary>How often the loop looks for new events when no webhook woke it (a webhook received by this process

@@ -123,6 +123,14 @@ internal static class PostgresMigrations
         // Nothing read the body hash; computing it cost every webhook a SHA-256. Nullable rather than dropped, so an
         // instance of the previous version still writing it keeps working during a rolling upgrade.
         new(4, "webhook payload body hash optional", "ALTER TABLE webhook_payloads ALTER COLUMN body_sha256 DROP NOT NULL;"),
+        // Shared by the instances, one of which at a time hands the events to the app's handlers (an advisory lock).
+        new(5, "webhook handler cursor", """
+            CREATE TABLE webhook_handler_cursors (
+                name       TEXT COLLATE "C" PRIMARY KEY,
+                event_id   BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            );
+            """),
     ];
 
     public static int Latest => All[^1].Version;

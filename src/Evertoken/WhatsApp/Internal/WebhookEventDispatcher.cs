@@ -1,4 +1,3 @@
-using System.Globalization;
 using Evertoken.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,8 +7,11 @@ namespace Evertoken.WhatsApp.Internal;
 
 /// <summary>
 /// Hands stored webhook events to the app's <see cref="IWebhookEventHandler"/>s in storage order, after Meta has had
-/// its 200. Progress is a cursor (the last event id handled) saved to a file after each page, so a restart resumes
-/// there: at least once, never skipped. Idle when no handler is registered.
+/// its 200. Progress is a cursor (the last event id handled) saved after each page, so a restart resumes there: at
+/// least once, never skipped. With the SQLite inbox the cursor is a file in the data folder; with the shared
+/// PostgreSQL inbox it is a row beside the events, and only the instance holding an advisory lock hands events out
+/// (<see cref="PostgresWebhookHandlerCursor"/>), so each event reaches the handlers once, not once per instance.
+/// Idle when no handler is registered.
 /// </summary>
 internal sealed class WebhookEventDispatcher(
     IWebhookInbox inbox,
@@ -23,6 +25,10 @@ internal sealed class WebhookEventDispatcher(
 
     private readonly IWebhookEventHandler[] _handlers = [.. handlers];
     private readonly SemaphoreSlim _wake = new(0, 1);
+    private long _rounds;
+
+    /// <summary>Waits between rounds so far (for tests: a loop that went round again had its chance to act).</summary>
+    internal long Rounds => Interlocked.Read(ref _rounds);
 
     /// <summary>The cursor file's full path.</summary>
     internal string CursorPath { get; } = Path.IsPathRooted(options.Value.CursorFile)
@@ -54,11 +60,26 @@ internal sealed class WebhookEventDispatcher(
             return;
         }
 
-        var cursor = ReadCursor();
+        await using var place = CreateCursor();
+        long? cursor = null;
+        var leading = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (!leading)
+                {
+                    if (!await place.TryLeadAsync(stoppingToken).ConfigureAwait(false))
+                    {
+                        // Another instance hands the events out; this one tries again each poll, to take over when it stops.
+                        await WaitAsync(stoppingToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    leading = true;
+                    cursor = await place.ReadAsync(stoppingToken).ConfigureAwait(false);
+                }
+
                 // Payloads stored so far are indexed first, so their events are in the page.
                 await inbox.WaitForIndexAsync(cancellationToken: stoppingToken).ConfigureAwait(false);
                 var page = await inbox.QueryEventsAsync(new WebhookEventQuery { After = cursor, Limit = PageSize }, stoppingToken).ConfigureAwait(false);
@@ -74,7 +95,7 @@ internal sealed class WebhookEventDispatcher(
 
                 if (page.Events.Count > 0)
                 {
-                    WriteCursor(cursor!.Value);
+                    await place.WriteAsync(cursor!.Value, stoppingToken).ConfigureAwait(false);
                     continue;
                 }
             }
@@ -85,16 +106,32 @@ internal sealed class WebhookEventDispatcher(
             catch (Exception ex)
             {
                 WebhookReceiverLog.DispatchLoopFailed(logger, ex);
+                // The lead may be gone with a broken connection: let it go, and read the saved cursor when leading again.
+                await place.ReleaseAsync().ConfigureAwait(false);
+                leading = false;
             }
 
             await WaitAsync(stoppingToken).ConfigureAwait(false);
         }
 
-        if (cursor is { } last)
+        if (leading && cursor is { } last)
         {
-            WriteCursor(last);
+            try
+            {
+                await place.WriteAsync(last, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Stopping: the events since the last save are handed again on the next start (at least once).
+                WebhookReceiverLog.DispatchLoopFailed(logger, ex);
+            }
         }
     }
+
+    // The shared inbox of several instances keeps the cursor beside it; a single instance's in its data folder.
+    private IWebhookHandlerCursor CreateCursor() => inbox is PostgresWebhookInbox postgres
+        ? new PostgresWebhookHandlerCursor(postgres.DataSource, CursorPath, time)
+        : new FileWebhookHandlerCursor(CursorPath);
 
     private async Task HandleAsync(IWebhookEventHandler handler, StoredWebhookEvent stored, CancellationToken ct)
     {
@@ -125,6 +162,7 @@ internal sealed class WebhookEventDispatcher(
 
     private async Task WaitAsync(CancellationToken ct)
     {
+        Interlocked.Increment(ref _rounds);
         using var poll = new CancellationTokenSource(options.Value.PollInterval, time);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(ct, poll.Token);
         try
@@ -135,30 +173,6 @@ internal sealed class WebhookEventDispatcher(
         {
             // The poll interval passed, or the service is stopping (the loop checks which).
         }
-    }
-
-    private long? ReadCursor()
-    {
-        if (!File.Exists(CursorPath))
-        {
-            // First start: every stored event, so nothing received before the handler ran is missed.
-            return null;
-        }
-
-        var text = File.ReadAllText(CursorPath).Trim();
-        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-            ? id
-            : throw new InvalidOperationException($"The webhook handler cursor file {CursorPath} does not hold an event id; delete it to hand every stored event again.");
-    }
-
-    // Written to a temporary file and moved over the old one, so a crash leaves the old cursor or the new one.
-    private void WriteCursor(long id)
-    {
-        var folder = Path.GetDirectoryName(CursorPath)!;
-        Directory.CreateDirectory(folder);
-        var temp = CursorPath + ".tmp";
-        File.WriteAllText(temp, id.ToString(CultureInfo.InvariantCulture));
-        File.Move(temp, CursorPath, overwrite: true);
     }
 
     public override void Dispose()
