@@ -210,6 +210,14 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
                         }
                     }
 
+                    if (version is >= 1 and <= 4)
+                    {
+                        foreach (var step in WebhookInboxSchema.UpgradeFrom4)
+                        {
+                            Execute(writer, step, transaction);
+                        }
+                    }
+
                     Execute(writer, WebhookInboxSchema.Create, transaction);
                     if (Scalar(writer, WebhookInboxSchema.HasBodyHashColumn, transaction) > 0)
                     {
@@ -221,10 +229,10 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
                 }
 
                 var last = Scalar(writer, WebhookInboxSchema.LastPayload) ?? 0;
-                var firstUnindexed = Scalar(writer, WebhookInboxSchema.FirstUnindexed);
+                var done = Scalar(writer, WebhookInboxSchema.LastDone) ?? 0;
                 Interlocked.Exchange(ref _lastAppended, last);
-                Interlocked.Exchange(ref _indexedThrough, firstUnindexed is { } first ? first - 1 : last);
-                if (firstUnindexed is not null)
+                Interlocked.Exchange(ref _indexedThrough, done);
+                if (last > done)
                 {
                     // What a previous run left unindexed counts as received now (its age is not worth a query).
                     _unindexedBatches.Enqueue((last, NowMs()));

@@ -455,6 +455,41 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_restart_resumes_indexing_after_the_last_payload_indexed_or_failed_and_indexes_only_the_rest()
+    {
+        // Indexed, then failed (the newest payload the first run finished), then a backlog the stopped indexer left.
+        var first = CreateSut();
+        var indexed = await AppendIndexedAsync(first, TextMessage(1).Body, T0);
+        var failed = await AppendIndexedAsync(first, Encoding.UTF8.GetBytes("""{"object":"whatsapp_business_account","entry":[{"id":"1","changes":"not-an-array"}]}"""), T0);
+        failed.IndexState.ShouldBe("failed");
+        await first.DisposeAsync();
+
+        var never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var second = CreateSut(beforeIndexBatch: ct => new ValueTask(never.Task.WaitAsync(ct)));
+        await second.InitializeAsync(Ct);
+        second.IndexedThrough.ShouldBe(failed.Id);
+        var backlog = new List<long>();
+        for (var n = 2; n <= 4; n++)
+        {
+            backlog.Add((await second.AppendAsync(TextMessage(n).Body, T0, Ct)).PayloadId);
+        }
+
+        await second.DisposeAsync();
+
+        var third = CreateSut();
+        await third.InitializeAsync(Ct);
+        third.IndexedThrough.ShouldBe(failed.Id);
+        await WaitForIndexAsync(third);
+
+        third.IndexedThrough.ShouldBe(backlog[^1]);
+        (await AllEvents(third)).Select(e => e.Event.Wamid).ShouldBe(["wamid.TEST1", "wamid.TEST2", "wamid.TEST3", "wamid.TEST4"], ignoreOrder: true);
+        (await third.GetPayloadAsync(failed.Id, Ct))!.IndexState.ShouldBe("failed");
+        (await third.GetPayloadAsync(indexed.Id, Ct))!.NewEventCount.ShouldBe(1);
+        third.FailedPayloads.ShouldBe(0);
+        (await ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_webhook_payloads_unindexed';")).ShouldBe(0);
+    }
+
+    [Fact]
     public async Task A_body_whose_events_cannot_be_read_is_kept_marked_failed_and_counted_without_holding_up_the_next()
     {
         var inbox = CreateSut();
@@ -484,7 +519,6 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
             await connection.OpenAsync(Ct);
             await using var command = connection.CreateCommand();
             command.CommandText = """
-                DROP INDEX ix_webhook_payloads_unindexed;
                 ALTER TABLE webhook_payloads DROP COLUMN index_error;
                 ALTER TABLE webhook_payloads DROP COLUMN index_state;
                 PRAGMA user_version=2;
@@ -503,8 +537,8 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
     [Fact]
     public async Task A_version_3_file_keeps_its_page_size_and_body_hash_column_and_takes_new_payloads()
     {
-        // What a version 3 file looks like where it differs: 4 KB pages, a NOT NULL body hash without a default and
-        // the payloads' received_at index. Create adds the other tables.
+        // What a version 3 file looks like where it differs: 4 KB pages, a NOT NULL body hash without a default, the
+        // payloads' received_at index and the partial index of unindexed payloads. Create adds the other tables.
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
         await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
         {
@@ -527,6 +561,7 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
                     index_error TEXT
                 );
                 CREATE INDEX ix_webhook_payloads_received_at ON webhook_payloads (received_at);
+                CREATE INDEX ix_webhook_payloads_unindexed ON webhook_payloads (id) WHERE index_state = 'unindexed';
                 PRAGMA user_version=3;
                 """;
             await command.ExecuteNonQueryAsync(Ct);
@@ -539,8 +574,8 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
         (await AllEvents(inbox)).ShouldHaveSingleItem().Event.Wamid.ShouldBe("wamid.TEST1");
         (await ScalarAsync("PRAGMA page_size;")).ShouldBe(4096);
         (await ScalarAsync("SELECT COUNT(*) FROM pragma_table_info('webhook_payloads') WHERE name = 'body_sha256';")).ShouldBe(1);
-        (await ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_webhook_payloads_received_at';")).ShouldBe(0);
-        (await ScalarAsync("PRAGMA user_version;")).ShouldBe(4);
+        (await ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('ix_webhook_payloads_received_at', 'ix_webhook_payloads_unindexed');")).ShouldBe(0);
+        (await ScalarAsync("PRAGMA user_version;")).ShouldBe(5);
     }
 
     [Fact]
