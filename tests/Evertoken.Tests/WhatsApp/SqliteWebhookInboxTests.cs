@@ -476,9 +476,12 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
 
         await second.DisposeAsync();
 
-        var third = CreateSut();
+        // Held at its gate until the starting point is checked, so the check does not race the indexer.
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var third = CreateSut(beforeIndexBatch: ct => new ValueTask(go.Task.WaitAsync(ct)));
         await third.InitializeAsync(Ct);
         third.IndexedThrough.ShouldBe(failed.Id);
+        go.SetResult();
         await WaitForIndexAsync(third);
 
         third.IndexedThrough.ShouldBe(backlog[^1]);
