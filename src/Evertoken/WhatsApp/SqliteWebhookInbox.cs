@@ -793,17 +793,15 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
 
         var relayQueued = false;
         using var transaction = connection.BeginTransaction();
-        using var findEvent = Command(connection, transaction, WebhookInboxSchema.FindEvent, "$dedup_key");
         using var stillUnindexed = Command(connection, transaction, WebhookInboxSchema.StillUnindexed, "$id");
-        using var upsertEvent = Command(connection, transaction, WebhookInboxSchema.UpsertEvent,
+        using var insertEvent = Command(connection, transaction, WebhookInboxSchema.InsertEvent,
             "$payload_id", "$dedup_key", "$kind", "$field", "$waba_id", "$phone_number_id", "$message_type", "$wamid",
             "$status", "$from_id", "$recipient_id", "$event_time", "$received_at", "$event_json", "$raw_json");
+        using var countDuplicate = Command(connection, transaction, WebhookInboxSchema.CountDuplicate, "$received_at", "$dedup_key");
         using var queueRelay = Command(connection, transaction, WebhookInboxSchema.QueueRelay, "$payload_id", "$phone_number_id", "$now");
         using var markIndexed = Command(connection, transaction, WebhookInboxSchema.MarkIndexed,
             "$index_state", "$index_error", "$event_count", "$new", "$duplicates", "$relay_state", "$phone_number_id", "$id");
 
-        // Keys stored earlier in this transaction, so a key repeated within the slice counts as a duplicate too.
-        var written = new HashSet<string>(StringComparer.Ordinal);
         var i = start;
         while (i < prepared.Count && (whole || i - start < MinIndexSlice || _queue.Reader.Count == 0))
         {
@@ -827,26 +825,19 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
             for (var j = 0; j < item.Events.Count; j++)
             {
                 var e = item.Events[j];
-                var isNew = false;
-                if (!written.Contains(e.DedupKey))
-                {
-                    Set(findEvent, e.DedupKey);
-                    isNew = findEvent.ExecuteScalar() is null;
-                }
-
-                if (isNew)
+                // A key stored earlier in this same transaction conflicts too, so it counts as a duplicate as well.
+                Set(insertEvent, item.Id, e.DedupKey, KindNames[(int)e.Kind], e.Field, e.WabaId, e.PhoneNumberId, e.MessageType,
+                    e.Wamid, e.Status, e.From, e.RecipientId, e.Timestamp?.ToUnixTimeSeconds(), item.ReceivedAt, item.EventJson[j], e.RawJson);
+                if (insertEvent.ExecuteNonQuery() == 1)
                 {
                     fresh++;
-                    written.Add(e.DedupKey);
                 }
                 else
                 {
                     duplicates++;
+                    Set(countDuplicate, item.ReceivedAt, e.DedupKey);
+                    countDuplicate.ExecuteNonQuery();
                 }
-
-                Set(upsertEvent, item.Id, e.DedupKey, KindNames[(int)e.Kind], e.Field, e.WabaId, e.PhoneNumberId, e.MessageType,
-                    e.Wamid, e.Status, e.From, e.RecipientId, e.Timestamp?.ToUnixTimeSeconds(), item.ReceivedAt, item.EventJson[j], e.RawJson);
-                upsertEvent.ExecuteNonQuery();
             }
 
             // A pure redelivery has nothing new for the app: it is kept for audit but not relayed again. Without a
