@@ -186,35 +186,14 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
                 using (var transaction = writer.BeginTransaction())
                 {
                     var version = ReadUserVersion(writer, transaction);
-                    if (version == 1)
+                    foreach (var (through, steps) in WebhookInboxSchema.Upgrades)
                     {
-                        foreach (var step in WebhookInboxSchema.UpgradeFrom1)
+                        if (version >= 1 && version <= through)
                         {
-                            Execute(writer, step, transaction);
-                        }
-                    }
-
-                    if (version is 1 or 2)
-                    {
-                        foreach (var step in WebhookInboxSchema.UpgradeFrom2)
-                        {
-                            Execute(writer, step, transaction);
-                        }
-                    }
-
-                    if (version is >= 1 and <= 3)
-                    {
-                        foreach (var step in WebhookInboxSchema.UpgradeFrom3)
-                        {
-                            Execute(writer, step, transaction);
-                        }
-                    }
-
-                    if (version is >= 1 and <= 4)
-                    {
-                        foreach (var step in WebhookInboxSchema.UpgradeFrom4)
-                        {
-                            Execute(writer, step, transaction);
+                            foreach (var step in steps)
+                            {
+                                Execute(writer, step, transaction);
+                            }
                         }
                     }
 

@@ -15,7 +15,7 @@ namespace Evertoken.WhatsApp.Internal;
 /// <c>body_sha256</c> column, older files keep it and get an empty string (<see cref="InsertPayloadLegacy"/>).
 /// New files also use 16 KB pages (<see cref="PageSize"/>), and the payloads' received_at index, which no query used,
 /// is dropped.
-/// Version 5 drops the partial index of unindexed payloads. Every append paid for an entry in it (about 6 of the 45 us of
+/// Version 5 drops the partial index of unindexed payloads. Every append paid for an entry in it (about 8 of the 55 us of
 /// server CPU per stored event in the webhook bench, 13% of the FULL ingest rate) only to serve two lookups: the
 /// indexer's queue, which the rowid range after the indexer's position serves as well, and the restart's search for
 /// where indexing stopped, which <see cref="LastDone"/> answers by reading back from the newest payload.
@@ -53,6 +53,13 @@ internal static class WebhookInboxSchema
         "DROP INDEX IF EXISTS ix_webhook_events_payload;",
     ];
 
+    // Applied to a version 1 or 2 file (after UpgradeFrom1) before Create: its payloads were indexed when stored.
+    public static readonly string[] UpgradeFrom2 =
+    [
+        "ALTER TABLE webhook_payloads ADD COLUMN index_state TEXT NOT NULL DEFAULT 'indexed';",
+        "ALTER TABLE webhook_payloads ADD COLUMN index_error TEXT;",
+    ];
+
     // Applied to a file of version 1 to 3 (after the earlier steps).
     public static readonly string[] UpgradeFrom3 =
     [
@@ -65,11 +72,16 @@ internal static class WebhookInboxSchema
         "DROP INDEX IF EXISTS ix_webhook_payloads_unindexed;",
     ];
 
-    // Applied to a version 1 or 2 file (after UpgradeFrom1) before Create: its payloads were indexed when stored.
-    public static readonly string[] UpgradeFrom2 =
+    /// <summary>
+    /// Each set of steps with the last version it applies to, in order: a file of version v (1 or more) gets every set
+    /// whose version is v or later, then <see cref="Create"/>. Version 0 is a new file, which only gets Create.
+    /// </summary>
+    public static readonly (int Through, string[] Steps)[] Upgrades =
     [
-        "ALTER TABLE webhook_payloads ADD COLUMN index_state TEXT NOT NULL DEFAULT 'indexed';",
-        "ALTER TABLE webhook_payloads ADD COLUMN index_error TEXT;",
+        (1, UpgradeFrom1),
+        (2, UpgradeFrom2),
+        (3, UpgradeFrom3),
+        (4, UpgradeFrom4),
     ];
 
     public const string Create = """
