@@ -511,6 +511,49 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_version_1_file_gets_every_upgrade_in_order_and_takes_new_payloads()
+    {
+        var inbox = CreateSut();
+        var before = await AppendIndexedAsync(inbox, TextMessage(1).Body, T0);
+        await inbox.DisposeAsync();
+        // What a version 1 file looks like where it differs: events indexed when stored, no phone number or lease
+        // columns, no raw JSON column, a body hash and the two indexes version 2 dropped.
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                DROP INDEX ix_webhook_relay_queue;
+                ALTER TABLE webhook_payloads DROP COLUMN index_error;
+                ALTER TABLE webhook_payloads DROP COLUMN index_state;
+                ALTER TABLE webhook_payloads DROP COLUMN phone_number_id;
+                ALTER TABLE webhook_payloads ADD COLUMN body_sha256 TEXT NOT NULL DEFAULT '';
+                ALTER TABLE webhook_relay_targets DROP COLUMN phone_number_id;
+                ALTER TABLE webhook_relay_deliveries DROP COLUMN phone_number_id;
+                ALTER TABLE webhook_relay_deliveries DROP COLUMN lease_until;
+                ALTER TABLE webhook_relay_deliveries DROP COLUMN queued_at;
+                ALTER TABLE webhook_events DROP COLUMN raw_json;
+                CREATE INDEX ix_webhook_payloads_body_sha256 ON webhook_payloads (body_sha256);
+                CREATE INDEX ix_webhook_events_payload ON webhook_events (payload_id);
+                PRAGMA user_version=1;
+                """;
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        var upgraded = CreateSut();
+        var after = await AppendIndexedAsync(upgraded, TextMessage(2).Body, T0);
+
+        (await upgraded.GetPayloadAsync(before.Id, Ct))!.IndexState.ShouldBe("indexed");
+        after.IndexState.ShouldBe("indexed");
+        (await AllEvents(upgraded)).Select(e => e.Event.Wamid).ShouldBe(["wamid.TEST1", "wamid.TEST2"], ignoreOrder: true);
+        (await ScalarAsync("PRAGMA user_version;")).ShouldBe(5);
+        (await ScalarAsync("SELECT COUNT(*) FROM pragma_table_info('webhook_relay_deliveries') WHERE name IN ('phone_number_id', 'lease_until', 'queued_at');")).ShouldBe(3);
+        (await ScalarAsync("SELECT COUNT(*) FROM pragma_table_info('webhook_events') WHERE name = 'raw_json';")).ShouldBe(1);
+        (await ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('ix_webhook_payloads_body_sha256', 'ix_webhook_events_payload', 'ix_webhook_payloads_unindexed');")).ShouldBe(0);
+        (await ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_webhook_relay_queue';")).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task A_version_2_file_is_upgraded_with_its_payloads_counted_as_indexed()
     {
         var inbox = CreateSut();
