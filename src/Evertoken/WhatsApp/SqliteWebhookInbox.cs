@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Evertoken.WhatsApp.Internal;
@@ -198,6 +200,14 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
                     }
 
                     Execute(writer, WebhookInboxSchema.Create, transaction);
+                    if (Scalar(writer, WebhookInboxSchema.HasRawOffsetColumn, transaction) == 0)
+                    {
+                        foreach (var step in WebhookInboxSchema.AddRawOffsetColumns)
+                        {
+                            Execute(writer, step, transaction);
+                        }
+                    }
+
                     if (Scalar(writer, WebhookInboxSchema.HasBodyHashColumn, transaction) > 0)
                     {
                         _insertPayload = WebhookInboxSchema.InsertPayloadLegacy;
@@ -314,7 +324,7 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         Filter("received_at >= $from", "$from", query.ReceivedFrom?.ToUnixTimeMilliseconds());
         Filter("received_at < $before", "$before", query.ReceivedBefore?.ToUnixTimeMilliseconds());
         Filter("id > $after", "$after", query.After);
-        command.CommandText = WebhookEventRows.Select
+        command.CommandText = WebhookInboxSchema.SelectEvents
             + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
             + " ORDER BY id LIMIT $limit;";
         command.Parameters.AddWithValue("$limit", query.Limit + 1);
@@ -758,7 +768,7 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
             }
         }
 
-        return [.. rows.Select(r => new IndexItem(r.Id, r.ReceivedAt, WebhookEventExtractor.ExtractEvents(r.Body)))];
+        return [.. rows.Select(r => new IndexItem(r.Id, r.ReceivedAt, r.Body, WebhookEventExtractor.ExtractEvents(r.Body)))];
     }
 
     // One transaction from prepared[start]: to the end, or (unless whole) earlier once an append waits, after a few
@@ -775,7 +785,7 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
         using var stillUnindexed = Command(connection, transaction, WebhookInboxSchema.StillUnindexed, "$id");
         using var insertEvent = Command(connection, transaction, WebhookInboxSchema.InsertEvent,
             "$payload_id", "$dedup_key", "$kind", "$field", "$waba_id", "$phone_number_id", "$message_type", "$wamid",
-            "$status", "$from_id", "$recipient_id", "$event_time", "$received_at", "$event_json", "$raw_json");
+            "$status", "$from_id", "$recipient_id", "$event_time", "$received_at", "$event_json", "$raw_json", "$raw_offset", "$raw_length");
         using var countDuplicate = Command(connection, transaction, WebhookInboxSchema.CountDuplicate, "$received_at", "$dedup_key");
         using var queueRelay = Command(connection, transaction, WebhookInboxSchema.QueueRelay, "$payload_id", "$phone_number_id", "$now");
         using var markIndexed = Command(connection, transaction, WebhookInboxSchema.MarkIndexed,
@@ -804,9 +814,11 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
             for (var j = 0; j < item.Events.Count; j++)
             {
                 var e = item.Events[j];
+                var (rawOffset, rawLength) = item.RawAt[j];
                 // A key stored earlier in this same transaction conflicts too, so it counts as a duplicate as well.
                 Set(insertEvent, item.Id, e.DedupKey, KindNames[(int)e.Kind], e.Field, e.WabaId, e.PhoneNumberId, e.MessageType,
-                    e.Wamid, e.Status, e.From, e.RecipientId, e.Timestamp?.ToUnixTimeSeconds(), item.ReceivedAt, item.EventJson[j], e.RawJson);
+                    e.Wamid, e.Status, e.From, e.RecipientId, e.Timestamp?.ToUnixTimeSeconds(), item.ReceivedAt, item.EventJson[j],
+                    rawOffset is null ? e.RawJson : null, rawOffset, rawLength);
                 if (insertEvent.ExecuteNonQuery() == 1)
                 {
                     fresh++;
@@ -912,7 +924,7 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
     // A stored payload read back by the indexer, with its events extracted (or why they could not be).
     private sealed class IndexItem
     {
-        public IndexItem(long id, long receivedAt, WebhookParseResult parsed)
+        public IndexItem(long id, long receivedAt, byte[] body, WebhookParseResult parsed)
         {
             Id = id;
             ReceivedAt = receivedAt;
@@ -920,6 +932,7 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
             Events = parsed.Events;
             // The raw JSON goes to its own column: escaping it again inside event_json would double its size.
             EventJson = [.. Events.Select(e => JsonSerializer.Serialize(e with { RawJson = "" }, WhatsAppJsonContext.Default.WebhookEvent))];
+            RawAt = [.. Events.Select(e => LocateRaw(body, e.RawJson))];
             // Routes the payload's relay deliveries (one conversation queue per target and number): the first number named.
             PhoneNumberId = Events.Select(e => e.PhoneNumberId).FirstOrDefault(p => !string.IsNullOrEmpty(p)) ?? "";
         }
@@ -934,7 +947,32 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
 
         public string[] EventJson { get; }
 
+        /// <summary>Where each event's raw JSON lies in the body (byte offset and length), or nulls to store it as text.</summary>
+        public (long? Offset, long? Length)[] RawAt { get; }
+
         public string PhoneNumberId { get; }
+
+        // The raw JSON is the item's text exactly as it came (JsonElement.GetRawText of the parsed body), so its UTF-8
+        // bytes occur in the body; when an identical item occurs twice either copy reads back the same.
+        private static (long?, long?) LocateRaw(byte[] body, string raw)
+        {
+            if (raw.Length == 0)
+            {
+                return (null, null);
+            }
+
+            var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(raw.Length));
+            try
+            {
+                var length = Encoding.UTF8.GetBytes(raw, rented);
+                var at = body.AsSpan().IndexOf(rented.AsSpan(0, length));
+                return at < 0 ? (null, null) : (at, length);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     // Disposes the writer's cached insert command when the writer loop ends, before its connection.

@@ -511,13 +511,79 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Each_event_keeps_where_its_raw_json_lies_in_the_body_and_reads_back_the_exact_text()
+    {
+        var inbox = CreateSut();
+        // Every webhook fixture, plus multi-byte UTF-8 and an escaped character: offsets count bytes, not characters.
+        var bodies = WhatsAppFixtures.Names("webhook.").Where(n => !n.Contains("verification", StringComparison.Ordinal))
+            .Select(WhatsAppFixtures.Bytes)
+            .Append(Encoding.UTF8.GetBytes("""
+                {"object":"whatsapp_business_account","entry":[{"id":"102290129340398","changes":[{"field":"messages","value":{
+                 "messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},
+                 "messages":[{"from":"15550001111","id":"wamid.UTF8","timestamp":"1750000000","type":"text","text":{"body":"olá 👋 \u00e9 — ünïcödé"}}]}}]}]}
+                """))
+            .ToList();
+        var payloadBodies = new Dictionary<long, byte[]>();
+        foreach (var body in bodies)
+        {
+            payloadBodies[(await inbox.AppendAsync(body, T0, Ct)).PayloadId] = body;
+        }
+
+        await WaitForIndexAsync(inbox);
+
+        var stored = await AllEvents(inbox);
+        stored.Count.ShouldBe(bodies.SelectMany(b => Parsed(b).Events).Select(e => e.DedupKey).Distinct().Count());
+        foreach (var e in stored)
+        {
+            var expected = Parsed(payloadBodies[e.PayloadId]).Events.First(x => x.DedupKey == e.Event.DedupKey).RawJson;
+            e.Event.RawJson.ShouldBe(expected, e.Event.DedupKey);
+        }
+
+        stored.ShouldContain(e => e.Event.RawJson.Contains("olá 👋", StringComparison.Ordinal));
+        (await ScalarAsync("SELECT COUNT(*) FROM webhook_events WHERE raw_json IS NOT NULL OR raw_offset IS NULL;")).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_version_5_file_reads_its_events_raw_json_from_their_own_column_and_stores_new_ones_as_offsets()
+    {
+        var inbox = CreateSut();
+        var (oldBody, oldEvents) = Fixture("webhook.status.sent-cbp-with-conversation.json");
+        await AppendIndexedAsync(inbox, oldBody, T0);
+        await inbox.DisposeAsync();
+        // What a version 5 file looks like: the raw JSON copied into its own column, no offset columns. The copy is
+        // marked, so reading it from the body instead would show.
+        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
+        {
+            await connection.OpenAsync(Ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                UPDATE webhook_events SET raw_json = (SELECT CAST(substr(p.body, webhook_events.raw_offset + 1, webhook_events.raw_length) AS TEXT)
+                                                      FROM webhook_payloads p WHERE p.id = webhook_events.payload_id) || ' ';
+                ALTER TABLE webhook_events DROP COLUMN raw_offset;
+                ALTER TABLE webhook_events DROP COLUMN raw_length;
+                PRAGMA user_version=5;
+                """;
+            await command.ExecuteNonQueryAsync(Ct);
+        }
+
+        var upgraded = CreateSut();
+        var (newBody, newEvents) = Fixture("webhook.status.read.json");
+        await AppendIndexedAsync(upgraded, newBody, T0);
+
+        var stored = await AllEvents(upgraded);
+        stored.Select(e => e.Event.RawJson).ShouldBe([oldEvents[0].RawJson + " ", newEvents[0].RawJson]);
+        (await ScalarAsync("PRAGMA user_version;")).ShouldBe(6);
+        (await ScalarAsync("SELECT COUNT(*) FROM webhook_events WHERE raw_offset IS NOT NULL AND raw_json IS NULL;")).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task A_version_1_file_gets_every_upgrade_in_order_and_takes_new_payloads()
     {
         var inbox = CreateSut();
         var before = await AppendIndexedAsync(inbox, TextMessage(1).Body, T0);
         await inbox.DisposeAsync();
         // What a version 1 file looks like where it differs: events indexed when stored, no phone number or lease
-        // columns, no raw JSON column, a body hash and the two indexes version 2 dropped.
+        // columns, no raw JSON columns, a body hash and the two indexes version 2 dropped.
         await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
         {
             await connection.OpenAsync(Ct);
@@ -533,6 +599,8 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
                 ALTER TABLE webhook_relay_deliveries DROP COLUMN lease_until;
                 ALTER TABLE webhook_relay_deliveries DROP COLUMN queued_at;
                 ALTER TABLE webhook_events DROP COLUMN raw_json;
+                ALTER TABLE webhook_events DROP COLUMN raw_offset;
+                ALTER TABLE webhook_events DROP COLUMN raw_length;
                 CREATE INDEX ix_webhook_payloads_body_sha256 ON webhook_payloads (body_sha256);
                 CREATE INDEX ix_webhook_events_payload ON webhook_events (payload_id);
                 PRAGMA user_version=1;
@@ -546,9 +614,9 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
         (await upgraded.GetPayloadAsync(before.Id, Ct))!.IndexState.ShouldBe("indexed");
         after.IndexState.ShouldBe("indexed");
         (await AllEvents(upgraded)).Select(e => e.Event.Wamid).ShouldBe(["wamid.TEST1", "wamid.TEST2"], ignoreOrder: true);
-        (await ScalarAsync("PRAGMA user_version;")).ShouldBe(5);
+        (await ScalarAsync("PRAGMA user_version;")).ShouldBe(6);
         (await ScalarAsync("SELECT COUNT(*) FROM pragma_table_info('webhook_relay_deliveries') WHERE name IN ('phone_number_id', 'lease_until', 'queued_at');")).ShouldBe(3);
-        (await ScalarAsync("SELECT COUNT(*) FROM pragma_table_info('webhook_events') WHERE name = 'raw_json';")).ShouldBe(1);
+        (await ScalarAsync("SELECT COUNT(*) FROM pragma_table_info('webhook_events') WHERE name IN ('raw_json', 'raw_offset', 'raw_length');")).ShouldBe(3);
         (await ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('ix_webhook_payloads_body_sha256', 'ix_webhook_events_payload', 'ix_webhook_payloads_unindexed');")).ShouldBe(0);
         (await ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_webhook_relay_queue';")).ShouldBe(1);
     }
@@ -567,6 +635,8 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
             command.CommandText = """
                 ALTER TABLE webhook_payloads DROP COLUMN index_error;
                 ALTER TABLE webhook_payloads DROP COLUMN index_state;
+                ALTER TABLE webhook_events DROP COLUMN raw_offset;
+                ALTER TABLE webhook_events DROP COLUMN raw_length;
                 PRAGMA user_version=2;
                 """;
             await command.ExecuteNonQueryAsync(Ct);
@@ -621,7 +691,7 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
         (await ScalarAsync("PRAGMA page_size;")).ShouldBe(4096);
         (await ScalarAsync("SELECT COUNT(*) FROM pragma_table_info('webhook_payloads') WHERE name = 'body_sha256';")).ShouldBe(1);
         (await ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('ix_webhook_payloads_received_at', 'ix_webhook_payloads_unindexed');")).ShouldBe(0);
-        (await ScalarAsync("PRAGMA user_version;")).ShouldBe(5);
+        (await ScalarAsync("PRAGMA user_version;")).ShouldBe(6);
     }
 
     [Fact]

@@ -4,10 +4,11 @@ using System.Text.Json;
 namespace Evertoken.WhatsApp.Internal;
 
 /// <summary>The event query's columns and row mapping, shared by the SQLite and PostgreSQL inboxes (same columns,
-/// same units: received_at in unix milliseconds).</summary>
+/// same units: received_at in unix milliseconds). SQLite selects them with <see cref="WebhookInboxSchema.SelectEvents"/>,
+/// which reads the raw JSON of newer rows out of the payload's body.</summary>
 internal static class WebhookEventRows
 {
-    /// <summary>The columns <see cref="ReadPageAsync"/> expects, in order.</summary>
+    /// <summary>The columns <see cref="ReadPageAsync"/> expects, in order (PostgreSQL).</summary>
     public const string Select = "SELECT id, payload_id, received_at, duplicate_count, event_json, raw_json FROM webhook_events";
 
     /// <summary>Reads a page queried with <c>LIMIT limit + 1</c>: the extra row only tells whether another page exists,
