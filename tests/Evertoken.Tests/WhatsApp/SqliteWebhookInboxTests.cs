@@ -251,16 +251,10 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
     {
         var inbox = CreateSut();
         await inbox.InitializeAsync(Ct);
-        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
-        {
-            await connection.OpenAsync(Ct);
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
-                INSERT INTO webhook_relay_targets (name, url, enabled, created_at) VALUES ('app', 'https://app.example/hook', 1, 0);
-                INSERT INTO webhook_relay_targets (name, url, enabled, created_at) VALUES ('old', 'https://old.example/hook', 0, 0);
-                """;
-            await command.ExecuteNonQueryAsync(Ct);
-        }
+        await ExecuteAsync("""
+            INSERT INTO webhook_relay_targets (name, url, enabled, created_at) VALUES ('app', 'https://app.example/hook', 1, 0);
+            INSERT INTO webhook_relay_targets (name, url, enabled, created_at) VALUES ('old', 'https://old.example/hook', 0, 0);
+            """);
 
         var (body, _) = Fixture("webhook.message.text-message.json");
         var first = await inbox.AppendAsync(body, T0, Ct);
@@ -552,19 +546,13 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
         await inbox.DisposeAsync();
         // What a version 5 file looks like: the raw JSON copied into its own column, no offset columns. The copy is
         // marked, so reading it from the body instead would show.
-        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
-        {
-            await connection.OpenAsync(Ct);
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
-                UPDATE webhook_events SET raw_json = (SELECT CAST(substr(p.body, webhook_events.raw_offset + 1, webhook_events.raw_length) AS TEXT)
-                                                      FROM webhook_payloads p WHERE p.id = webhook_events.payload_id) || ' ';
-                ALTER TABLE webhook_events DROP COLUMN raw_offset;
-                ALTER TABLE webhook_events DROP COLUMN raw_length;
-                PRAGMA user_version=5;
-                """;
-            await command.ExecuteNonQueryAsync(Ct);
-        }
+        await ExecuteAsync("""
+            UPDATE webhook_events SET raw_json = (SELECT CAST(substr(p.body, webhook_events.raw_offset + 1, webhook_events.raw_length) AS TEXT)
+                                                  FROM webhook_payloads p WHERE p.id = webhook_events.payload_id) || ' ';
+            ALTER TABLE webhook_events DROP COLUMN raw_offset;
+            ALTER TABLE webhook_events DROP COLUMN raw_length;
+            PRAGMA user_version=5;
+            """);
 
         var upgraded = CreateSut();
         var (newBody, newEvents) = Fixture("webhook.status.read.json");
@@ -584,29 +572,23 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
         await inbox.DisposeAsync();
         // What a version 1 file looks like where it differs: events indexed when stored, no phone number or lease
         // columns, no raw JSON columns, a body hash and the two indexes version 2 dropped.
-        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
-        {
-            await connection.OpenAsync(Ct);
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
-                DROP INDEX ix_webhook_relay_queue;
-                ALTER TABLE webhook_payloads DROP COLUMN index_error;
-                ALTER TABLE webhook_payloads DROP COLUMN index_state;
-                ALTER TABLE webhook_payloads DROP COLUMN phone_number_id;
-                ALTER TABLE webhook_payloads ADD COLUMN body_sha256 TEXT NOT NULL DEFAULT '';
-                ALTER TABLE webhook_relay_targets DROP COLUMN phone_number_id;
-                ALTER TABLE webhook_relay_deliveries DROP COLUMN phone_number_id;
-                ALTER TABLE webhook_relay_deliveries DROP COLUMN lease_until;
-                ALTER TABLE webhook_relay_deliveries DROP COLUMN queued_at;
-                ALTER TABLE webhook_events DROP COLUMN raw_json;
-                ALTER TABLE webhook_events DROP COLUMN raw_offset;
-                ALTER TABLE webhook_events DROP COLUMN raw_length;
-                CREATE INDEX ix_webhook_payloads_body_sha256 ON webhook_payloads (body_sha256);
-                CREATE INDEX ix_webhook_events_payload ON webhook_events (payload_id);
-                PRAGMA user_version=1;
-                """;
-            await command.ExecuteNonQueryAsync(Ct);
-        }
+        await ExecuteAsync("""
+            DROP INDEX ix_webhook_relay_queue;
+            ALTER TABLE webhook_payloads DROP COLUMN index_error;
+            ALTER TABLE webhook_payloads DROP COLUMN index_state;
+            ALTER TABLE webhook_payloads DROP COLUMN phone_number_id;
+            ALTER TABLE webhook_payloads ADD COLUMN body_sha256 TEXT NOT NULL DEFAULT '';
+            ALTER TABLE webhook_relay_targets DROP COLUMN phone_number_id;
+            ALTER TABLE webhook_relay_deliveries DROP COLUMN phone_number_id;
+            ALTER TABLE webhook_relay_deliveries DROP COLUMN lease_until;
+            ALTER TABLE webhook_relay_deliveries DROP COLUMN queued_at;
+            ALTER TABLE webhook_events DROP COLUMN raw_json;
+            ALTER TABLE webhook_events DROP COLUMN raw_offset;
+            ALTER TABLE webhook_events DROP COLUMN raw_length;
+            CREATE INDEX ix_webhook_payloads_body_sha256 ON webhook_payloads (body_sha256);
+            CREATE INDEX ix_webhook_events_payload ON webhook_events (payload_id);
+            PRAGMA user_version=1;
+            """);
 
         var upgraded = CreateSut();
         var after = await AppendIndexedAsync(upgraded, TextMessage(2).Body, T0);
@@ -628,19 +610,13 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
         var before = await AppendIndexedAsync(inbox, TextMessage(1).Body, T0);
         await inbox.DisposeAsync();
         // What a version 2 file looks like: no index state.
-        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
-        {
-            await connection.OpenAsync(Ct);
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
-                ALTER TABLE webhook_payloads DROP COLUMN index_error;
-                ALTER TABLE webhook_payloads DROP COLUMN index_state;
-                ALTER TABLE webhook_events DROP COLUMN raw_offset;
-                ALTER TABLE webhook_events DROP COLUMN raw_length;
-                PRAGMA user_version=2;
-                """;
-            await command.ExecuteNonQueryAsync(Ct);
-        }
+        await ExecuteAsync("""
+            ALTER TABLE webhook_payloads DROP COLUMN index_error;
+            ALTER TABLE webhook_payloads DROP COLUMN index_state;
+            ALTER TABLE webhook_events DROP COLUMN raw_offset;
+            ALTER TABLE webhook_events DROP COLUMN raw_length;
+            PRAGMA user_version=2;
+            """);
 
         var upgraded = CreateSut();
         var after = await AppendIndexedAsync(upgraded, TextMessage(2).Body, T0);
@@ -656,32 +632,26 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
         // What a version 3 file looks like where it differs: 4 KB pages, a NOT NULL body hash without a default, the
         // payloads' received_at index and the partial index of unindexed payloads. Create adds the other tables.
         Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
-        await using (var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False"))
-        {
-            await connection.OpenAsync(Ct);
-            await using var command = connection.CreateCommand();
-            command.CommandText = """
-                PRAGMA page_size=4096;
-                PRAGMA journal_mode=WAL;
-                CREATE TABLE webhook_payloads (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    received_at INTEGER NOT NULL,
-                    body BLOB NOT NULL,
-                    body_sha256 TEXT NOT NULL,
-                    event_count INTEGER NOT NULL,
-                    new_event_count INTEGER NOT NULL DEFAULT 0,
-                    duplicate_event_count INTEGER NOT NULL DEFAULT 0,
-                    phone_number_id TEXT NOT NULL DEFAULT '',
-                    relay_state TEXT NOT NULL DEFAULT 'none' CHECK (relay_state IN ('none', 'pending', 'delivered', 'dead')),
-                    index_state TEXT NOT NULL DEFAULT 'unindexed',
-                    index_error TEXT
-                );
-                CREATE INDEX ix_webhook_payloads_received_at ON webhook_payloads (received_at);
-                CREATE INDEX ix_webhook_payloads_unindexed ON webhook_payloads (id) WHERE index_state = 'unindexed';
-                PRAGMA user_version=3;
-                """;
-            await command.ExecuteNonQueryAsync(Ct);
-        }
+        await ExecuteAsync("""
+            PRAGMA page_size=4096;
+            PRAGMA journal_mode=WAL;
+            CREATE TABLE webhook_payloads (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                received_at INTEGER NOT NULL,
+                body BLOB NOT NULL,
+                body_sha256 TEXT NOT NULL,
+                event_count INTEGER NOT NULL,
+                new_event_count INTEGER NOT NULL DEFAULT 0,
+                duplicate_event_count INTEGER NOT NULL DEFAULT 0,
+                phone_number_id TEXT NOT NULL DEFAULT '',
+                relay_state TEXT NOT NULL DEFAULT 'none' CHECK (relay_state IN ('none', 'pending', 'delivered', 'dead')),
+                index_state TEXT NOT NULL DEFAULT 'unindexed',
+                index_error TEXT
+            );
+            CREATE INDEX ix_webhook_payloads_received_at ON webhook_payloads (received_at);
+            CREATE INDEX ix_webhook_payloads_unindexed ON webhook_payloads (id) WHERE index_state = 'unindexed';
+            PRAGMA user_version=3;
+            """);
 
         var inbox = CreateSut();
         var stored = await AppendIndexedAsync(inbox, TextMessage(1).Body, T0);
@@ -706,6 +676,15 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
         (await ScalarAsync("SELECT COUNT(*) FROM pragma_table_info('webhook_payloads') WHERE name = 'body_sha256';")).ShouldBe(0);
     }
 
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(Ct);
+    }
+
     private async Task<long> ScalarAsync(string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
@@ -715,23 +694,10 @@ public sealed class SqliteWebhookInboxTests : IAsyncDisposable
         return (long)(await command.ExecuteScalarAsync(Ct))!;
     }
 
-    private async Task InsertRelayTargetAsync()
-    {
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        await connection.OpenAsync(Ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO webhook_relay_targets (name, url, enabled, created_at) VALUES ('app', 'https://app.example/hook', 1, 0);";
-        await command.ExecuteNonQueryAsync(Ct);
-    }
+    private Task InsertRelayTargetAsync() =>
+        ExecuteAsync("INSERT INTO webhook_relay_targets (name, url, enabled, created_at) VALUES ('app', 'https://app.example/hook', 1, 0);");
 
-    private async Task<long> PendingDeliveriesAsync()
-    {
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        await connection.OpenAsync(Ct);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM webhook_relay_deliveries WHERE state = 'pending';";
-        return (long)(await command.ExecuteScalarAsync(Ct))!;
-    }
+    private Task<long> PendingDeliveriesAsync() => ScalarAsync("SELECT COUNT(*) FROM webhook_relay_deliveries WHERE state = 'pending';");
 
     private static async Task WaitUntil(Func<bool> condition)
     {
