@@ -930,7 +930,8 @@ public sealed class SqliteWebhookInbox : IWebhookInbox, IAsyncDisposable
             ReceivedAt = receivedAt;
             Error = parsed.Error;
             Events = parsed.Events;
-            // The raw JSON goes to its own column: escaping it again inside event_json would double its size.
+            // The raw JSON stays out of event_json (escaped again inside it, it would double in size): it is stored as
+            // its place in the body (RawAt), or as text in raw_json when it cannot be found there.
             EventJson = [.. Events.Select(e => JsonSerializer.Serialize(e with { RawJson = "" }, WhatsAppJsonContext.Default.WebhookEvent))];
             RawAt = [.. Events.Select(e => LocateRaw(body, e.RawJson))];
             // Routes the payload's relay deliveries (one conversation queue per target and number): the first number named.
