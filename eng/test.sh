@@ -34,6 +34,10 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0}))
   skipped=$((skipped + ${t:-0} - ${x:-0}))
 done
+if [ "$failed" -gt 0 ] && command -v python3 >/dev/null; then
+  echo "---- failed tests ----"
+  python3 eng/failed-tests.py "$results"/*.trx
+fi
 if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ] && failed=1
 line="tests: $passed passed, $failed failed"

@@ -1,8 +1,9 @@
 namespace Evertoken.Emulator.Internal;
 
 /// <summary>
-/// Runs around every Graph endpoint: applies a matching fault first, answers, then records the call with its status
-/// (tokens and secrets as fingerprints). The result is executed here so the status is known when the call is recorded.
+/// Runs around every Graph endpoint: applies a matching fault first, answers, and records the call with its status
+/// (tokens and secrets as fingerprints). The call is recorded as the answer starts, when its status is final, so a
+/// client that has the answer always finds its call in the log.
 /// </summary>
 internal sealed class GraphCallFilter(EmulatorState state) : IEndpointFilter
 {
@@ -20,12 +21,21 @@ internal sealed class GraphCallFilter(EmulatorState state) : IEndpointFilter
         var at = state.Clock.GetUtcNow();
         var fault = state.Faults.Take(http.Request.Method, request.Path);
 
+        // Set once the call is in the log (or must not be): a timeout fault records itself early, an abandoned call not at all.
+        var recorded = false;
         http.Response.OnStarting(() =>
         {
             // Every Graph answer carries a trace id; error envelopes set their own, equal to fbtrace_id.
             if (!http.Response.Headers.ContainsKey("x-fb-trace-id"))
             {
                 http.Response.Headers["x-fb-trace-id"] = RandomText.TraceId();
+            }
+
+            // Recorded before the first byte leaves: recording after the body would let a fast client read the log first.
+            if (!recorded)
+            {
+                recorded = true;
+                state.CallLog.Add(Record(seq, at, http, request, http.Response.StatusCode, fault?.Id));
             }
 
             return Task.CompletedTask;
@@ -41,6 +51,7 @@ internal sealed class GraphCallFilter(EmulatorState state) : IEndpointFilter
                 if (fault.Spec.Timeout)
                 {
                     // Recorded now: the call is never answered, so there will be no later moment.
+                    recorded = true;
                     state.CallLog.Add(Record(seq, at, http, request, 0, fault.Id));
                     await Task.Delay(Timeout.InfiniteTimeSpan, abort.Token);
                 }
@@ -66,10 +77,11 @@ internal sealed class GraphCallFilter(EmulatorState state) : IEndpointFilter
         }
         catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
+            recorded = true;
             return Results.Empty;
         }
 
-        state.CallLog.Add(Record(seq, at, http, request, http.Response.StatusCode, fault?.Id));
+        // An answer with no body starts after this filter returns; OnStarting records it then.
         return Results.Empty;
     }
 
