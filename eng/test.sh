@@ -34,6 +34,11 @@ for trx in "$results"/*.trx; do
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0}))
   skipped=$((skipped + ${t:-0} - ${x:-0}))
 done
+# Each test project writes <project>.trx (tests/Directory.Build.props); a missing file means a project's results are lost.
+for project in tests/*/*.csproj; do
+  name=$(basename "$project" .csproj)
+  if [ ! -f "$results/$name.trx" ]; then echo "no test results from $name" >&2; failed=$((failed + 1)); fi
+done
 if [ "$failed" -gt 0 ] && command -v python3 >/dev/null; then
   echo "---- failed tests ----"
   python3 eng/failed-tests.py "$results"/*.trx
