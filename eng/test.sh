@@ -22,7 +22,8 @@ dotnet build Evertoken.slnx -c Release --no-restore || fail "dotnet build failed
 
 # The package test (IntegrationTests/Library/PackageTests) packs the Release build above and installs the tool.
 export EVERTOKEN_TEST_PACK=1
-dotnet test --solution Evertoken.slnx -c Release --no-build --report-xunit-trx --results-directory "$results" "$@"
+# EVERTOKEN_TEST_TRX makes each project write <project>.trx (tests/Directory.Build.props).
+EVERTOKEN_TEST_TRX=1 dotnet test --solution Evertoken.slnx -c Release --no-build --results-directory "$results" "$@"
 rc=$?
 
 passed=0; failed=0; skipped=0

@@ -2,6 +2,7 @@ using Evertoken.Hosting;
 using Evertoken.Server.Auth;
 using Evertoken.Server.Dashboard.Components;
 using Evertoken.Server.Dashboard.Internal;
+using Evertoken.Storage;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
@@ -19,6 +20,9 @@ public static class DashboardExtensions
     /// <summary>The policy of every dashboard page: the admin, signed in with the dashboard cookie.</summary>
     public const string Policy = "dashboard";
 
+    /// <summary>The folder, inside the data folder, of the cookies' Data Protection keys.</summary>
+    public const string KeyRingFolder = "dataprotection-keys";
+
     /// <summary>Adds Razor components, antiforgery, Data Protection keys kept in the data folder, the login throttle and
     /// the test message sender. The webhook pages read the inbox and relay the WhatsApp services register
     /// (<c>AddWhatsAppServer</c>).</summary>
@@ -35,12 +39,14 @@ public static class DashboardExtensions
         });
 
         // The session and antiforgery cookies are protected with these keys. Kept in the data folder (not ~/.aspnet) so a
-        // restart, a container rebuild or a second instance on the same folder keeps people signed in.
-        // REVIEW: the key ring is stored unencrypted, owner-only like the rest of the data folder; the master key could
-        // wrap it (an IXmlEncryptor over SecretProtector) if the folder is ever shared.
+        // restart, a container rebuild or a second instance on the same folder keeps people signed in. Each key is
+        // sealed with the master key, like the tokens (MasterKeyXmlEncryptor).
         services.AddDataProtection().SetApplicationName("Evertoken");
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<EvertokenOptions>, ILoggerFactory>((o, evertoken, logs) =>
-            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(evertoken.Value.ResolvedDataFolder, "dataprotection-keys")), logs));
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<EvertokenOptions>, ILoggerFactory, SecretProtector>((o, evertoken, logs, protector) =>
+        {
+            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(evertoken.Value.ResolvedDataFolder, KeyRingFolder)), logs);
+            o.XmlEncryptor = new MasterKeyXmlEncryptor(protector);
+        });
 
         services.AddAuthorizationBuilder().AddPolicy(Policy, p => p
             .AddAuthenticationSchemes(EvertokenAuth.CookieScheme)
