@@ -3,6 +3,7 @@ using Evertoken.Server.Auth;
 using Evertoken.Server.Dashboard.Components;
 using Evertoken.Server.Dashboard.Internal;
 using Evertoken.Storage;
+using Evertoken.Storage.Internal;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
@@ -20,7 +21,8 @@ public static class DashboardExtensions
     /// <summary>The policy of every dashboard page: the admin, signed in with the dashboard cookie.</summary>
     public const string Policy = "dashboard";
 
-    /// <summary>The folder, inside the data folder, of the cookies' Data Protection keys.</summary>
+    /// <summary>The folder, inside the data folder, of the cookies' Data Protection keys (SQLite store; with PostgreSQL they
+    /// are in the table <c>dataprotection_keys</c>).</summary>
     public const string KeyRingFolder = "dataprotection-keys";
 
     /// <summary>Adds Razor components, antiforgery, Data Protection keys kept in the data folder, the login throttle and
@@ -39,13 +41,18 @@ public static class DashboardExtensions
         });
 
         // The session and antiforgery cookies are protected with these keys. Kept in the data folder (not ~/.aspnet) so a
-        // restart, a container rebuild or a second instance on the same folder keeps people signed in. Each key is
-        // sealed with the master key, like the tokens (MasterKeyXmlEncryptor).
+        // restart or a container rebuild keeps people signed in; with a shared PostgreSQL store, in the database, so a
+        // sign-in on one instance holds on all of them. Each key is sealed with the master key, like the tokens
+        // (MasterKeyXmlEncryptor).
+        services.AddHostedService<SharedKeyRingStartup>();
         services.AddDataProtection().SetApplicationName("Evertoken");
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<EvertokenOptions>, ILoggerFactory, SecretProtector>((o, evertoken, logs, protector) =>
+        services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((o, sp) =>
         {
-            o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(evertoken.Value.ResolvedDataFolder, KeyRingFolder)), logs);
-            o.XmlEncryptor = new MasterKeyXmlEncryptor(protector);
+            var evertoken = sp.GetRequiredService<IOptions<EvertokenOptions>>().Value;
+            o.XmlRepository = evertoken.Store == StoreKind.Postgres
+                ? new PostgresXmlRepository(sp.GetRequiredService<PostgresDatabase>().DataSource, sp.GetRequiredService<TimeProvider>())
+                : new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(evertoken.ResolvedDataFolder, KeyRingFolder)), sp.GetRequiredService<ILoggerFactory>());
+            o.XmlEncryptor = new MasterKeyXmlEncryptor(sp.GetRequiredService<SecretProtector>());
         });
 
         services.AddAuthorizationBuilder().AddPolicy(Policy, p => p

@@ -89,7 +89,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         });
         await app.StartAsync(ct);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var instance = new Instance(app, new Uri(address), ReadKey, AdminKey);
+        var instance = new Instance(app, new Uri(address), folder, ReadKey, AdminKey);
         Instances.Add(instance);
         return instance;
     }
@@ -155,9 +155,12 @@ public sealed class PostgresCluster : IAsyncDisposable
     }
 
     /// <summary>One running server.</summary>
-    public sealed class Instance(WebApplication app, Uri baseUrl, string readKey, string adminKey) : IAsyncDisposable
+    public sealed class Instance(WebApplication app, Uri baseUrl, string dataFolder, string readKey, string adminKey) : IAsyncDisposable
     {
         public Uri BaseUrl { get; } = baseUrl;
+
+        /// <summary>The instance's own data folder.</summary>
+        public string DataFolder { get; } = dataFolder;
 
         public ITokenKeeper Keeper => app.Services.GetRequiredService<ITokenKeeper>();
 

@@ -131,6 +131,16 @@ internal static class PostgresMigrations
                 updated_at BIGINT NOT NULL
             );
             """),
+        // The dashboard's Data Protection keys (each sealed with the master key), shared so a sign-in on one instance
+        // holds on all of them. Rows are only added: Data Protection revokes a key with a new element, not an update.
+        new(6, "dashboard data protection keys", """
+            CREATE TABLE dataprotection_keys (
+                id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                friendly_name TEXT   NULL,
+                xml           TEXT   NOT NULL,
+                created_at    BIGINT NOT NULL
+            );
+            """),
     ];
 
     public static int Latest => All[^1].Version;
