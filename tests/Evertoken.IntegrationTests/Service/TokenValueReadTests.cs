@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Evertoken.Server.Auth;
 using Evertoken.Storage;
 using Evertoken.Tokens;
@@ -14,7 +16,7 @@ namespace Evertoken.IntegrationTests.Service;
 /// endpoint does. The endpoint still serves the shapes the lean path leaves alone: a trailing slash reaches it, so each
 /// answer is compared with the endpoint's for the same key.
 /// </summary>
-public sealed class TokenValueReadTests
+public sealed partial class TokenValueReadTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -104,9 +106,11 @@ public sealed class TokenValueReadTests
         lean.ShouldBeSameAnswerAs(endpoint, "read");
         otherCasing.ShouldBeSameAnswerAs(endpoint, "read with other casing");
 
+        // Three reads: three rows, or fewer when reads that close together were folded into one row that counts them.
         var reads = (await AuditAsync(service)).Where(e => (string)e!["action"]! == "token.read").ToList();
-        reads.Count.ShouldBe(3);
-        reads.ShouldAllBe(e => (string)e!["actor"]! == $"key:{id}" && (string)e!["tokenName"]! == "main" && (string)e!["detail"]! == $"version 1 {TokenFingerprint.Of(value)}");
+        reads.Sum(e => ReadsIn(e!)).ShouldBe(3);
+        reads.ShouldAllBe(e => (string)e!["actor"]! == $"key:{id}" && (string)e!["tokenName"]! == "main"
+            && FoldedReads().Replace((string)e!["detail"]!, "") == $"version 1 {TokenFingerprint.Of(value)}");
 
         // Only the lean path logs a read (at Debug): its name, version and key, never the value.
         service.Logs.Lines.Count(l => l.Contains($"Token main v1 read by client key {id}", StringComparison.Ordinal)).ShouldBe(1);
@@ -244,4 +248,12 @@ public sealed class TokenValueReadTests
             return copy.ToJsonString();
         }
     }
+
+    /// <summary>How many reads a <c>token.read</c> row accounts for: 1, or N when the audit writer folded N identical
+    /// reads of one batch into it.</summary>
+    private static int ReadsIn(JsonNode entry) =>
+        FoldedReads().Match((string)entry["detail"]!) is { Success: true } folded ? int.Parse(folded.Groups[1].Value, CultureInfo.InvariantCulture) : 1;
+
+    [GeneratedRegex(@"; (\d+) times, the last at \S+$")]
+    private static partial Regex FoldedReads();
 }
