@@ -25,8 +25,8 @@ public static class DashboardExtensions
     /// are in the table <c>dataprotection_keys</c>).</summary>
     public const string KeyRingFolder = "dataprotection-keys";
 
-    /// <summary>Adds Razor components, antiforgery, Data Protection keys kept in the data folder, the login throttle and
-    /// the test message sender. The webhook pages read the inbox and relay the WhatsApp services register
+    /// <summary>Adds Razor components, antiforgery, Data Protection keys (in the data folder, or in PostgreSQL when it is
+    /// the store), the login throttle and the test message sender. The webhook pages read the inbox and relay the WhatsApp services register
     /// (<c>AddWhatsAppServer</c>).</summary>
     public static IServiceCollection AddEvertokenDashboard(this IServiceCollection services)
     {

@@ -46,7 +46,7 @@ internal static class AuditCoalescing
     }
 
     /// <summary>The detail of a folded row.</summary>
-    public static string Describe(string? detail, int count, DateTimeOffset last)
+    private static string Describe(string? detail, int count, DateTimeOffset last)
     {
         var summary = string.Create(CultureInfo.InvariantCulture, $"{count} times, the last at {last:O}");
         return string.IsNullOrEmpty(detail) ? summary : $"{detail}; {summary}";
